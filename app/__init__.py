@@ -1,0 +1,86 @@
+"""Undersigned: the application factory."""
+
+import logging
+import os
+
+from flask import Flask
+
+from config import ConfigError, load_config
+
+__all__ = ["create_app", "ConfigError"]
+
+
+def create_app(settings=None):
+    """Build the app. `settings` overrides what the environment gives (tests use it)."""
+    config = load_config((settings or {}).get("APP_ENV"))
+    config.update(settings or {})
+    app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_celery(app)
+    return app
+
+
+def configure_logging(app):
+    if not app.testing and not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("app").setLevel(logging.INFO)
+
+
+def register_extensions(app):
+    from app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from app.auth.login import configure_login
+    from app.core.i18n import configure_i18n
+    from app.core.sqlite import configure_sqlite
+    from app.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    configure_sqlite(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    configure_login(app)
+    configure_i18n(app)
+
+
+def register_blueprints(app):
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.campaigns import bp as campaigns_bp
+    from app.core.views import bp as core_bp
+    from app.mail import bp as mail_bp
+
+    for bp in (core_bp, auth_bp, campaigns_bp, mail_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_error_handlers(app):
+    from app.core.error_pages import register
+
+    register(app)
+
+
+def register_cli(app):
+    from app.auth.cli import users_cli
+    from app.core.cli import check_command
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(check_command)
+
+
+def register_celery(app):
+    from app.core.celery import celery_init_app
+
+    celery_init_app(app)

@@ -1,0 +1,76 @@
+"""Staff accounts and their API tokens."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import TimestampMixin, UTCDateTime, enum_column
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+#: What each role may do; a role includes the rights of those below it.
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login name, stored lower-case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    #: Name shown in the audit log and on revisions.
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: argon2 hash of the password.
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = enum_column(Role, default=Role.VIEWER)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Preferred UI language; None follows the browser.
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    #: Failed logins since the last success; enough of them lock the account.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email} {self.role}>"
+
+    @property
+    def is_active(self):
+        return self.is_enabled
+
+    def has_role(self, role):
+        return ROLE_RANK[self.role] >= ROLE_RANK[Role(role)]
+
+    def is_locked(self, now=None):
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The token's first characters, so staff can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    def __repr__(self):
+        return f"<ApiToken {self.id} {self.prefix}… user={self.user_id}>"

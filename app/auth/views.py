@@ -1,0 +1,49 @@
+"""Login and logout pages."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import LoginForm
+from app.auth.services import LoginFailed, LoginLocked, authenticate
+from app.core import audit
+from app.extensions import db, limiter
+
+
+def _safe_next(target):
+    """Only local paths: never redirect a login to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("campaigns.staff_index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("campaigns.staff_index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except (LoginFailed, LoginLocked) as error:
+            db.session.commit()  # keep the failure count
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        audit.record("user.logout", current_user._get_current_object(), actor=current_user)
+        db.session.commit()
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("campaigns.index"))

@@ -1,0 +1,47 @@
+"""Celery bound to the Flask app: every task runs inside an app context."""
+
+from celery import Celery, Task
+from kombu import Exchange, Queue
+
+#: Queues by purpose, so that a slow render never holds up a confirmation email.
+QUEUES = ("default", "mail", "pdf")
+
+TASK_ROUTES = {
+    "mail.*": {"queue": "mail", "routing_key": "mail"},
+    "pdf.*": {"queue": "pdf", "routing_key": "pdf"},
+}
+
+
+def celery_init_app(app):
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=app.config["CELERY_BROKER_URL"],
+        broker_connection_retry_on_startup=True,
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        # A task is acknowledged after it ran, so a worker killed mid-task loses nothing.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="default",
+        task_default_exchange="default",
+        task_default_routing_key="default",
+        task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
+        task_routes=TASK_ROUTES,
+        task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
+        task_eager_propagates=True,
+        beat_schedule_filename=app.config["INSTANCE_PATH"] + "/celerybeat-schedule",
+        timezone="UTC",
+        # Retries stop after this many attempts; the task's own failure handling takes over.
+        task_annotations={"*": {"max_retries": app.config["CELERY_MAX_RETRIES"]}},
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

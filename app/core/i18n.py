@@ -1,0 +1,58 @@
+"""Languages: the user's choice first, then their account setting, then Accept-Language."""
+
+from babel.dates import format_date as babel_format_date
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+
+def select_locale():
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in languages:
+        return chosen
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def configure_i18n(app):
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_lang": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "localized": localized,
+            "long_date": long_date,
+        }
+
+    @app.after_request
+    def vary_on_language(response):
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response
+
+
+def current_language():
+    return str(get_locale()) if request else "en"
+
+
+def localized(obj, field, lang=None):
+    """obj.<field>_<lang>, falling back to the other language when empty."""
+    lang = lang or current_language()
+    other = "en" if lang == "ko" else "ko"
+    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "")
+
+
+def long_date(value, lang=None):
+    """'March 11, 2025' in English, '2025년 3월 11일' in Korean."""
+    if value is None:
+        return ""
+    return babel_format_date(value, format="long", locale=lang or current_language())

@@ -1,0 +1,72 @@
+"""Start-up checks: each problem becomes one line naming the cause and the fix."""
+
+import os
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+from kombu import Connection
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from app.extensions import db
+from config import ConfigError
+
+
+def _where(url):
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        return url.database or "memory"
+    return f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+def check_database():
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise ConfigError(
+            f"Cannot connect to the database at {_where(url)} ({reason}). "
+            "Check DATABASE_URL and that the database server is running."
+        ) from None
+
+
+def _script_directory():
+    migrations = os.path.join(os.path.dirname(current_app.root_path), "migrations")
+    return ScriptDirectory(migrations)
+
+
+def check_migrations():
+    heads = set(_script_directory().get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current != heads:
+        have = ", ".join(sorted(current)) or "empty"
+        raise ConfigError(
+            f"The database is behind the code (database at {have}, code at {', '.join(sorted(heads))}). "
+            "Run: flask --app wsgi db upgrade"
+        )
+
+
+def check_broker():
+    url = current_app.config["CELERY_BROKER_URL"]
+    if url.startswith(("memory://", "sqla+")):
+        return
+    try:
+        with Connection(url, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except Exception as error:  # kombu raises the transport's own errors
+        safe = Connection(url).as_uri()  # hides the password
+        raise ConfigError(
+            f"Cannot reach the Celery broker at {safe} ({error}). "
+            "Check CELERY_BROKER_URL and that Redis or RabbitMQ is running."
+        ) from None
+
+
+def run_checks():
+    check_database()
+    check_migrations()
+    check_broker()
+    db.engine.dispose()  # no connection may outlive a fork of the serving processes

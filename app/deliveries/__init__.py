@@ -1,0 +1,1 @@
+"""Deliveries: a letter sent to a recipient over a channel."""

@@ -1,0 +1,1 @@
+"""Letters: drafting, revisions, frozen versions."""

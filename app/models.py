@@ -1,0 +1,53 @@
+"""Every model, imported in one place so SQLAlchemy and Alembic see the whole schema."""
+
+from app.auth.models import ApiToken, Role, User
+from app.campaigns.models import Campaign, CampaignStatus
+from app.core.audit import AuditLog
+from app.deliveries.models import Channel, Delivery, DeliveryStatus
+from app.letters.models import (
+    Letter,
+    LetterRecipient,
+    LetterRevision,
+    LetterStatus,
+    LetterVersion,
+)
+from app.mail.models import MailStatus, OutboxMessage
+from app.recipients.models import Recipient, RecipientKind
+from app.responses.models import Response, ResponseAttachment, StatusEvent, StatusKind
+from app.signatures.models import (
+    Display,
+    Signatory,
+    SignatoryKind,
+    Signature,
+    SignatureStatus,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditLog",
+    "Campaign",
+    "CampaignStatus",
+    "Channel",
+    "Delivery",
+    "DeliveryStatus",
+    "Display",
+    "Letter",
+    "LetterRecipient",
+    "LetterRevision",
+    "LetterStatus",
+    "LetterVersion",
+    "MailStatus",
+    "OutboxMessage",
+    "Recipient",
+    "RecipientKind",
+    "Response",
+    "ResponseAttachment",
+    "Role",
+    "Signatory",
+    "SignatoryKind",
+    "Signature",
+    "SignatureStatus",
+    "StatusEvent",
+    "StatusKind",
+    "User",
+]

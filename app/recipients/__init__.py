@@ -1,0 +1,1 @@
+"""Recipients: the bodies a letter is addressed to."""

@@ -1,0 +1,1 @@
+"""Rendering letters to HTML and PDF in a sandbox."""

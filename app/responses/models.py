@@ -1,0 +1,104 @@
+"""Responses from recipients, and the public status timeline of a campaign."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import TimestampMixin, UTCDateTime, enum_column
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+
+class ResponseChannel(enum.StrEnum):
+    EMAIL = "email"
+    POST = "post"
+    STATEMENT = "statement"
+    MEETING = "meeting"
+    PHONE = "phone"
+    OTHER = "other"
+
+
+class Response(TimestampMixin, db.Model):
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recipients.id", ondelete="SET NULL"), index=True
+    )
+    #: The delivery this answers, when known (matched by its reply address).
+    delivery_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[ResponseChannel] = enum_column(ResponseChannel)
+    received_on: Mapped[date]
+    summary_en: Mapped[str] = mapped_column(sa.Text, default="")
+    summary_ko: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The response itself, as received.
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    is_public: Mapped[bool] = mapped_column(default=False)
+
+    attachments: Mapped[list["ResponseAttachment"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    recipient = relationship("Recipient")
+
+    def __repr__(self):
+        return f"<Response {self.id} letter={self.letter_id} {self.received_on}>"
+
+
+class ResponseAttachment(db.Model):
+    __tablename__ = "response_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    #: Path under the upload folder; the file is served only to staff unless public.
+    storage_path: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="attachments")
+
+    def __repr__(self):
+        return f"<ResponseAttachment {self.id} {self.filename!r}>"
+
+
+class StatusKind(enum.StrEnum):
+    PUBLISHED = "published"
+    DELIVERED = "delivered"
+    SUBMITTED = "submitted"
+    REGISTERED = "registered"
+    ACKNOWLEDGED = "acknowledged"
+    RESPONDED = "responded"
+    FOLLOWED_UP = "followed_up"
+    RESOLVED = "resolved"
+    OTHER = "other"
+
+
+class StatusEvent(TimestampMixin, db.Model):
+    """A dated step of the campaign's public timeline."""
+
+    __tablename__ = "status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id", ondelete="SET NULL"))
+    response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("responses.id", ondelete="SET NULL"))
+    kind: Mapped[StatusKind] = enum_column(StatusKind)
+    occurred_on: Mapped[date]
+    title_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    title_ko: Mapped[str] = mapped_column(sa.String(200), default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    description_ko: Mapped[str] = mapped_column(sa.Text, default="")
+    #: A reference number the receiving body gave, e.g. on registration.
+    reference: Mapped[str] = mapped_column(sa.String(100), default="")
+    is_public: Mapped[bool] = mapped_column(default=True)
+
+    campaign = relationship("Campaign", back_populates="status_events")
+
+    def __repr__(self):
+        return f"<StatusEvent {self.id} {self.kind} {self.occurred_on}>"

@@ -1,0 +1,1 @@
+"""Signatures: signatories and their sign-ons."""

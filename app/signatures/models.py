@@ -1,0 +1,119 @@
+"""Signatories (organizations and individuals) and their signatures on letter versions."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import Language, TimestampMixin, UTCDateTime, enum_column
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+
+class SignatoryKind(enum.StrEnum):
+    ORGANIZATION = "organization"
+    INDIVIDUAL = "individual"
+
+
+class Display(enum.StrEnum):
+    """How a signatory appears in public: the choice protects people at risk."""
+
+    FULL = "full"
+    INITIALS = "initials"
+    COUNTED = "counted"  # counted, but never listed
+
+
+class SignatureStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for the email confirmation
+    HELD = "held"  # over a rate limit or caught as a bot: a person decides
+    CONFIRMED = "confirmed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class SignatureSource(enum.StrEnum):
+    FORM = "form"
+    STAFF = "staff"
+    IMPORT = "import"
+    DEMO = "demo"
+
+
+class Signatory(TimestampMixin, db.Model):
+    __tablename__ = "signatories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SignatoryKind] = enum_column(SignatoryKind)
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    name_ko: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Relationship or affiliation line (individuals) or a one-line description (organizations).
+    line_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    line_ko: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: ISO 3166-1 alpha-2 code.
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Contact person of an organization; never public.
+    contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Never public.
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: Lower-cased, dots and +tags removed for common providers: finds the same person twice.
+    email_key: Mapped[str] = mapped_column(sa.String(254), default="", index=True)
+    #: Normalized name of an organization: finds the same organization twice.
+    name_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    #: Stored path of the re-encoded logo, relative to the upload folder.
+    logo_path: Mapped[str | None] = mapped_column(sa.String(200))
+    display: Mapped[Display] = enum_column(Display, default=Display.FULL)
+    has_consented: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[Language] = enum_column(Language, default=Language.EN)
+    #: Set when personal data was erased; the row stays so that counts hold.
+    anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    signatures: Mapped[list["Signature"]] = relationship(back_populates="signatory")
+
+    def __repr__(self):
+        return f"<Signatory {self.id} {self.kind} {self.name_en or self.name_ko!r}>"
+
+    def name(self, lang):
+        first, second = (self.name_ko, self.name_en) if lang == "ko" else (self.name_en, self.name_ko)
+        return first or second
+
+    def line(self, lang):
+        first, second = (self.line_ko, self.line_en) if lang == "ko" else (self.line_en, self.line_ko)
+        return first or second
+
+
+class Signature(db.Model):
+    """A signatory's sign-on to one version of a letter."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (sa.Index("ix_signatures_letter_status", "letter_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signatory_id: Mapped[int] = mapped_column(sa.ForeignKey("signatories.id", ondelete="CASCADE"), index=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
+    #: The frozen text the signatory was given.
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("letter_versions.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[SignatureStatus] = enum_column(SignatureStatus, default=SignatureStatus.PENDING)
+    source: Mapped[SignatureSource] = enum_column(SignatureSource, default=SignatureSource.FORM)
+    #: Order in the public list, set by staff; None sorts by confirmation time.
+    position: Mapped[int | None]
+    #: Keyed hash of the signer's IP address; the address itself is never stored.
+    ip_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    rejection_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    signatory: Mapped[Signatory] = relationship(back_populates="signatures")
+    letter = relationship("Letter")
+    version = relationship("LetterVersion")
+
+    def __repr__(self):
+        return f"<Signature {self.id} signatory={self.signatory_id} {self.status}>"

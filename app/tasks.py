@@ -1,0 +1,3 @@
+"""Every Celery task module, imported so that a worker knows every task."""
+
+from app.mail import tasks as mail_tasks  # noqa: F401

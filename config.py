@@ -1,0 +1,221 @@
+"""Settings, read from environment variables with embedded defaults.
+
+APP_ENV selects the configuration: development (the default), production or testing.
+Development runs with no server to install: SQLite in instance/, Celery on a SQLite
+broker, and outgoing mail kept in an outbox that staff read in the UI.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance")).resolve()
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message says which one and how to fix it."""
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def _env_int(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}.") from None
+
+
+def _env_bool(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    APP_ENV = "development"
+    INSTANCE_PATH = str(INSTANCE_DIR)
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    # Languages the product speaks; the first is the fallback.
+    LANGUAGES = ("en", "ko")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    # Cookies: never readable by scripts, never sent on cross-site posts.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    # Staff login lockout: this many failures in a row lock the account for a while.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    CELERY_BROKER_URL = None
+    CELERY_TASK_ALWAYS_EAGER = False
+    # A task that keeps failing is given up after this many retries.
+    CELERY_MAX_RETRIES = 5
+
+    # "outbox" keeps mail in the database for staff to read; "smtp" sends it.
+    MAIL_BACKEND = "outbox"
+    MAIL_DEFAULT_SENDER = "Undersigned <no-reply@undersigned.local>"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 30
+
+    # Check that the database is migrated and the broker is reachable when serving.
+    PREFLIGHT_CHECKS = True
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'undersigned.sqlite'}"
+    CELERY_BROKER_URL = f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.sqlite'}"
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_BACKEND = "smtp"
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 (tests only)
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
+    TESTING = True
+    PREFLIGHT_CHECKS = False
+
+
+_CLASSES = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+_OVERRIDES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "CELERY_BROKER_URL": "CELERY_BROKER_URL",
+    "SECRET_KEY": "SECRET_KEY",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "MAIL_BACKEND": "MAIL_BACKEND",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+}
+
+
+def load_config(env=None):
+    """Return the settings for APP_ENV as a plain dict, or raise ConfigError."""
+    env = env or _env("APP_ENV", "development")
+    if env not in _CLASSES:
+        choices = ", ".join(ENVIRONMENTS)
+        raise ConfigError(f"APP_ENV={env!r} is not known; use one of: {choices}.")
+    cls = _CLASSES[env]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    for var, key in _OVERRIDES.items():
+        value = _env(var)
+        if value is not None:
+            settings[key] = value
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    settings["MAIL_PORT"] = _env_int("MAIL_PORT", settings["MAIL_PORT"])
+    settings["MAIL_USE_TLS"] = _env_bool("MAIL_USE_TLS", settings["MAIL_USE_TLS"])
+    settings["MAIL_USE_SSL"] = _env_bool("MAIL_USE_SSL", settings["MAIL_USE_SSL"])
+    settings["PREFLIGHT_CHECKS"] = _env_bool("PREFLIGHT_CHECKS", settings["PREFLIGHT_CHECKS"])
+    if env == "development" and not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
+    _require(settings, env)
+    return settings
+
+
+def _development_secret(instance_dir):
+    """A random key made on first run and kept in instance/, so no secret lives in the code."""
+    path = instance_dir / "secret-key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(value):
+    """Check a database URL and pick the psycopg 3 driver for plain PostgreSQL URLs."""
+    if not value:
+        return value
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL {value!r} is not a database URL. Use the form "
+            "postgresql+psycopg://USER:PASSWORD@HOST:5432/DBNAME (or sqlite:///PATH)."
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql") and url.drivername in (
+        "postgres",
+        "postgresql",
+    ):
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend not in ("postgresql", "sqlite"):
+        raise ConfigError(
+            f"DATABASE_URL uses {url.drivername!r}; Undersigned runs on PostgreSQL "
+            "(postgresql+psycopg://...) or SQLite (sqlite:///PATH)."
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def _require(settings, env):
+    if not settings["SECRET_KEY"]:
+        raise ConfigError(
+            "SECRET_KEY is not set. Production needs its own secret: "
+            "export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\""
+        )
+    if not settings["SQLALCHEMY_DATABASE_URI"]:
+        raise ConfigError(
+            "DATABASE_URL is not set. Production needs PostgreSQL, e.g. "
+            "DATABASE_URL=postgresql+psycopg://undersigned:PASSWORD@127.0.0.1:5432/undersigned"
+        )
+    if not settings["CELERY_BROKER_URL"]:
+        raise ConfigError(
+            "CELERY_BROKER_URL is not set. Production needs Redis or RabbitMQ, e.g. "
+            "CELERY_BROKER_URL=redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//"
+        )
+    if settings["MAIL_BACKEND"] not in ("outbox", "smtp"):
+        raise ConfigError(f"MAIL_BACKEND={settings['MAIL_BACKEND']!r} is not known; use outbox or smtp.")
+    if env == "production" and len(settings["SECRET_KEY"]) < 16:
+        raise ConfigError("SECRET_KEY is too short; production needs at least 32 random characters.")

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Prepare this machine for Undersigned: system packages, the virtualenv, Python packages,
+# compiled translations. `scripts/setup.sh run` is enough to run the product;
+# `scripts/setup.sh test` adds what the test suite needs. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-run}"
+PYTHON="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+
+# Debian/Ubuntu packages: Pango and a base font for WeasyPrint, venv support.
+run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core shared-mime-info)
+test_packages=()
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "Undersigned needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+fi
+if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
+  pyver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  run_packages+=("python${pyver}-venv")
+fi
+
+wanted=("${run_packages[@]}")
+[ "$mode" = test ] && wanted+=("${test_packages[@]}")
+
+missing=()
+if command -v dpkg-query >/dev/null; then
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Undersigned needs these system packages. Install them, then run this again:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "Creating the virtualenv in $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+reqs=requirements.txt
+[ "$mode" = test ] && reqs=requirements-dev.txt
+digest=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+stamp="$VENV/.installed-$digest-$mode"
+# The test set includes the run set.
+if [ ! -f "$stamp" ] && [ ! -f "$VENV/.installed-$digest-test" ]; then
+  echo "Installing Python packages from $reqs"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$reqs"
+  touch "$stamp"
+fi
+
+if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then
+  "$VENV/bin/pybabel" compile -q -d app/translations
+fi

@@ -1,0 +1,99 @@
+"""factory_boy factories bound to the app's session."""
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from app.auth.passwords import hash_password
+from app.extensions import db
+from app.models import (
+    Campaign,
+    Letter,
+    LetterStatus,
+    OutboxMessage,
+    Recipient,
+    Role,
+    Signatory,
+    SignatoryKind,
+    Signature,
+    SignatureStatus,
+    User,
+)
+
+#: Every factory-made staff account has this password.
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.org")
+    name = factory.Faker("name")
+    password_hash = _PASSWORD_HASH
+    role = Role.EDITOR
+
+
+class CampaignFactory(Base):
+    class Meta:
+        model = Campaign
+
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    title_en = factory.Sequence(lambda n: f"Campaign {n}")
+    title_ko = factory.Sequence(lambda n: f"캠페인 {n}")
+
+
+class LetterFactory(Base):
+    class Meta:
+        model = Letter
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"letter-{n}")
+    title_en = "An open letter"
+    title_ko = "공개 서한"
+    body_en = "We ask you to act."
+    body_ko = "행동을 촉구합니다."
+    status = LetterStatus.DRAFT
+
+
+class RecipientFactory(Base):
+    class Meta:
+        model = Recipient
+
+    name_en = factory.Sequence(lambda n: f"Ministry {n}")
+    name_ko = factory.Sequence(lambda n: f"부처 {n}")
+
+
+class SignatoryFactory(Base):
+    class Meta:
+        model = Signatory
+
+    kind = SignatoryKind.INDIVIDUAL
+    name_en = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"signer{n}@example.org")
+    has_consented = True
+
+
+class SignatureFactory(Base):
+    class Meta:
+        model = Signature
+
+    signatory = factory.SubFactory(SignatoryFactory)
+    status = SignatureStatus.APPROVED
+
+
+class OutboxMessageFactory(Base):
+    class Meta:
+        model = OutboxMessage
+
+    sender = "Undersigned <no-reply@undersigned.local>"
+    to = factory.Sequence(lambda n: f"reader{n}@example.org")
+    subject = "Please confirm your signature"
+    body_text = "Thank you for signing."
