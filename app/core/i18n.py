@@ -1,7 +1,7 @@
 """Languages: the user's choice first, then their account setting, then Accept-Language."""
 
 from babel.dates import format_date as babel_format_date
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]  # command line and workers: the caller passes a language explicitly
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:
         return chosen
@@ -41,7 +43,7 @@ def configure_i18n(app):
 
 
 def current_language():
-    return str(get_locale()) if request else "en"
+    return str(get_locale()) if has_request_context() else "en"
 
 
 def localized(obj, field, lang=None):
