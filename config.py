@@ -74,6 +74,10 @@ class Config:
     LOGIN_LOCKOUT = timedelta(minutes=15)
 
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Where public pages keep their computed data: memory:// or redis://HOST:6379/N.
+    CACHE_URL = "memory://"
+    #: Longest a public page may lag behind a change that did not clear it (a new signature).
+    PUBLIC_CACHE_SECONDS = 10
     RATELIMIT_HEADERS_ENABLED = True
 
     CELERY_BROKER_URL = None
@@ -130,6 +134,7 @@ _OVERRIDES = {
     "CELERY_BROKER_URL": "CELERY_BROKER_URL",
     "SECRET_KEY": "SECRET_KEY",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "CACHE_URL": "CACHE_URL",
     "MAIL_BACKEND": "MAIL_BACKEND",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAIL_SERVER": "MAIL_SERVER",
@@ -155,6 +160,7 @@ def load_config(env=None):
     settings["MAIL_USE_TLS"] = _env_bool("MAIL_USE_TLS", settings["MAIL_USE_TLS"])
     settings["MAIL_USE_SSL"] = _env_bool("MAIL_USE_SSL", settings["MAIL_USE_SSL"])
     settings["PREFLIGHT_CHECKS"] = _env_bool("PREFLIGHT_CHECKS", settings["PREFLIGHT_CHECKS"])
+    settings["CELERY_TASK_ALWAYS_EAGER"] = _env_bool("CELERY_TASK_ALWAYS_EAGER", settings["CELERY_TASK_ALWAYS_EAGER"])
     if env == "development" and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
     _require(settings, env)

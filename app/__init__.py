@@ -55,12 +55,14 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.campaigns import bp as campaigns_bp
+    from app.auth.views import bp as auth_bp
+    from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
-    from app.mail import bp as mail_bp
+    from app.letters.views import bp as letters_bp
+    from app.mail.views import bp as mail_bp
+    from app.recipients.views import bp as recipients_bp
 
-    for bp in (core_bp, auth_bp, campaigns_bp, mail_bp, api_bp):
+    for bp in (core_bp, auth_bp, campaigns_bp, letters_bp, recipients_bp, mail_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.auth import bilingual, json_body, token_required
+from app.api.openapi import PAGE_PARAM, error_responses, json_response, page_of, path_id, ref, request_body
 from app.campaigns.models import Campaign
 from app.campaigns.services import create_campaign
 from app.core.errors import NotFound, ValidationError
@@ -65,3 +66,68 @@ def get_campaign(campaign_id):
     if campaign is None:
         raise NotFound(_("No campaign with this id."))
     return campaign_json(campaign)
+
+
+SCHEMAS = {
+    "Campaign": {
+        "type": "object",
+        "required": ["id", "slug", "title", "status", "is_demo", "created_at", "url"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "integer"},
+            "slug": {"type": "string"},
+            "title": ref("Bilingual"),
+            "status": {"type": "string", "enum": ["active", "resolved", "archived"]},
+            "is_demo": {"type": "boolean"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "url": {"type": "string", "format": "uri"},
+        },
+    },
+    "CampaignInput": {
+        "type": "object",
+        "required": ["slug", "title"],
+        "properties": {
+            "slug": {"type": "string", "maxLength": 80, "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"},
+            "title": {
+                "type": "object",
+                "description": "At least one of en and ko; each at most 200 characters.",
+                "properties": {
+                    "en": {"type": "string", "maxLength": 200},
+                    "ko": {"type": "string", "maxLength": 200},
+                },
+            },
+        },
+    },
+    "CampaignPage": page_of("Campaign"),
+}
+
+PATHS = {
+    "/campaigns": {
+        "get": {
+            "operationId": "listCampaigns",
+            "summary": "List campaigns",
+            "parameters": [PAGE_PARAM],
+            "responses": {
+                "200": json_response("CampaignPage", "A page of campaigns"),
+                **error_responses(401),
+            },
+        },
+        "post": {
+            "operationId": "createCampaign",
+            "summary": "Create a campaign (editor or admin)",
+            "requestBody": request_body("CampaignInput"),
+            "responses": {
+                "201": json_response("Campaign", "The new campaign"),
+                **error_responses(400, 401, 403, 409, 422),
+            },
+        },
+    },
+    "/campaigns/{campaign_id}": {
+        "parameters": [path_id("campaign_id")],
+        "get": {
+            "operationId": "getCampaign",
+            "summary": "One campaign",
+            "responses": {"200": json_response("Campaign", "The campaign"), **error_responses(401, 404)},
+        },
+    },
+}

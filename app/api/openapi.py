@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the API; each feature adds its paths and schemas here."""
+"""The OpenAPI 3.1 document; each API module adds its own PATHS and SCHEMAS."""
 
 ERROR = {
     "type": "object",
@@ -12,10 +12,7 @@ ERROR = {
             "properties": {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                },
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
             },
         }
     },
@@ -27,49 +24,45 @@ BILINGUAL = {
     "properties": {"en": {"type": "string"}, "ko": {"type": "string"}},
 }
 
-CAMPAIGN = {
-    "type": "object",
-    "required": ["id", "slug", "title", "status", "is_demo", "created_at", "url"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "slug": {"type": "string"},
-        "title": {"$ref": "#/components/schemas/Bilingual"},
-        "status": {"type": "string", "enum": ["active", "resolved", "archived"]},
-        "is_demo": {"type": "boolean"},
-        "created_at": {"type": "string", "format": "date-time"},
-        "url": {"type": "string", "format": "uri"},
-    },
+ERROR_TEXT = {
+    400: "Malformed request",
+    401: "Missing or invalid token",
+    403: "Role not allowed",
+    404: "Not found",
+    409: "Conflict with the current state or data",
+    422: "Validation failed",
 }
 
-CAMPAIGN_INPUT = {
-    "type": "object",
-    "required": ["slug", "title"],
-    "properties": {
-        "slug": {
-            "type": "string",
-            "maxLength": 80,
-            "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$",
-        },
-        "title": {
-            "type": "object",
-            "description": "At least one of en and ko; each at most 200 characters.",
-            "properties": {
-                "en": {"type": "string", "maxLength": 200},
-                "ko": {"type": "string", "maxLength": 200},
-            },
-        },
-    },
-}
+PAGE_PARAM = {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
 
 
-def _page_of(ref):
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_response(schema_name, description):
+    return {"description": description, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def request_body(schema_name):
+    return {"required": True, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def error_responses(*statuses):
+    return {str(s): json_response("Error", ERROR_TEXT[s]) for s in statuses}
+
+
+def path_id(name):
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def page_of(schema_name):
     return {
         "type": "object",
         "required": ["items", "page", "per_page", "total"],
         "additionalProperties": False,
         "properties": {
-            "items": {"type": "array", "items": {"$ref": ref}},
+            "items": {"type": "array", "items": ref(schema_name)},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer"},
             "total": {"type": "integer", "minimum": 0},
@@ -77,83 +70,14 @@ def _page_of(ref):
     }
 
 
-def _json(ref, description):
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": ref}}},
-    }
-
-
-def _errors(*statuses):
-    text = {
-        400: "Malformed request",
-        401: "Missing or invalid token",
-        403: "Role not allowed",
-        404: "Not found",
-        409: "Conflict with existing data",
-        422: "Validation failed",
-    }
-    return {str(s): _json("#/components/schemas/Error", text[s]) for s in statuses}
-
-
-PAGE_PARAM = {
-    "name": "page",
-    "in": "query",
-    "required": False,
-    "schema": {"type": "integer", "minimum": 1},
-}
-CAMPAIGN_ID = {
-    "name": "campaign_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer"},
-}
-
-PATHS = {
-    "/campaigns": {
-        "get": {
-            "operationId": "listCampaigns",
-            "summary": "List campaigns",
-            "parameters": [PAGE_PARAM],
-            "responses": {
-                "200": _json("#/components/schemas/CampaignPage", "A page of campaigns"),
-                **_errors(401),
-            },
-        },
-        "post": {
-            "operationId": "createCampaign",
-            "summary": "Create a campaign (editor or admin)",
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CampaignInput"}}},
-            },
-            "responses": {
-                "201": _json("#/components/schemas/Campaign", "The new campaign"),
-                **_errors(400, 401, 403, 409, 422),
-            },
-        },
-    },
-    "/campaigns/{campaign_id}": {
-        "parameters": [CAMPAIGN_ID],
-        "get": {
-            "operationId": "getCampaign",
-            "summary": "One campaign",
-            "responses": {
-                "200": _json("#/components/schemas/Campaign", "The campaign"),
-                **_errors(401, 404),
-            },
-        },
-    },
+DOC_PATHS = {
     "/openapi.json": {
         "get": {
             "operationId": "getOpenApi",
             "summary": "This document",
             "security": [],
             "responses": {
-                "200": {
-                    "description": "The OpenAPI document",
-                    "content": {"application/json": {}},
-                }
+                "200": {"description": "The OpenAPI document", "content": {"application/json": {}}}
             },
         }
     },
@@ -161,6 +85,12 @@ PATHS = {
 
 
 def openapi_document(server_url):
+    from app.api import campaigns, letters
+
+    paths, schemas = dict(DOC_PATHS), {"Error": ERROR, "Bilingual": BILINGUAL}
+    for module in (campaigns, letters):
+        paths.update(module.PATHS)
+        schemas.update(module.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -171,15 +101,9 @@ def openapi_document(server_url):
         },
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": ERROR,
-                "Bilingual": BILINGUAL,
-                "Campaign": CAMPAIGN,
-                "CampaignInput": CAMPAIGN_INPUT,
-                "CampaignPage": _page_of("#/components/schemas/Campaign"),
-            },
+            "schemas": schemas,
         },
     }

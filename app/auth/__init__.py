@@ -1,7 +1,1 @@
 """Staff accounts: login, logout, roles, lockout, API tokens."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from app.auth import views  # noqa: E402,F401

@@ -2,15 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import bp
 from app.auth.forms import LoginForm
 from app.auth.services import LoginFailed, LoginLocked, authenticate
 from app.core import audit
 from app.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target):

@@ -1,23 +1,22 @@
-"""Public campaign pages and the staff campaign list."""
+"""Public campaign pages, and the staff pages for campaigns."""
+
+from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.auth.access import staff_required
-from app.campaigns import bp
+from app.auth.access import role_required, staff_required
+from app.campaigns.forms import CampaignForm
 from app.campaigns.models import Campaign, CampaignStatus
-from app.core.i18n import current_language
-from app.core.sanitizing import render_markdown
+from app.campaigns.public import campaign_page_data
+from app.campaigns.services import create_campaign
+from app.core.errors import DomainError
+from app.core.i18n import current_language, localized_date
 from app.extensions import db
-from app.letters.models import LetterStatus
-from app.signatures.public import public_list
 
-#: Letters the public may read.
-PUBLIC_LETTER_STATUSES = (
-    LetterStatus.OPEN,
-    LetterStatus.CLOSED,
-    LetterStatus.DELIVERED,
-)
+bp = Blueprint("campaigns", __name__)
 
 
 @bp.route("/")
@@ -30,30 +29,17 @@ def index():
 
 @bp.route("/c/<slug>")
 def show(slug):
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
-    if campaign is None or campaign.status == CampaignStatus.ARCHIVED:
-        abort(404)
     lang = current_language()
-    letters = []
-    for letter in campaign.letters:
-        version = letter.current_version
-        if letter.status not in PUBLIC_LETTER_STATUSES or version is None:
-            continue
-        texts = (
-            version.texts(lang)
-            if version.text("body", lang)
-            else version.texts("ko" if lang == "en" else "en")
-        )
-        letters.append(
-            {
-                "letter": letter,
-                "version": version,
-                "texts": texts,
-                "body_html": render_markdown(texts["body"]),
-                "signatures": public_list(letter, lang),
-            }
-        )
-    return render_template("campaigns/show.html", campaign=campaign, letters=letters)
+    page = campaign_page_data(slug, lang)
+    if page is None:
+        abort(404)
+    html = render_template("campaigns/show.html", page=page, now_date=localized_date(date.today(), lang))
+    response = make_response(html)
+    if not current_user.is_authenticated:
+        # Readers far outnumber signers: let browsers and proxies keep the page briefly.
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["PUBLIC_CACHE_SECONDS"]
+    return response
 
 
 @bp.route("/staff/")
@@ -61,3 +47,33 @@ def show(slug):
 def staff_index():
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.id.desc())).all()
     return render_template("campaigns/staff_index.html", campaigns=campaigns)
+
+
+@bp.route("/staff/campaigns/new", methods=["GET", "POST"])
+@role_required("editor")
+def new():
+    form = CampaignForm()
+    if form.validate_on_submit():
+        try:
+            campaign = create_campaign(
+                form.slug.data, form.title_en.data, form.title_ko.data, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+            for key, message in error.fields.items():
+                field = getattr(form, key.replace(".", "_"), None) or form.title_en
+                field.errors = [*field.errors, str(message)]
+        else:
+            db.session.commit()
+            flash(_("The campaign is created."), "info")
+            return redirect(url_for("campaigns.staff_show", campaign_id=campaign.id))
+    status = 422 if form.form_errors else 200
+    return render_template("campaigns/new.html", form=form), status
+
+
+@bp.route("/staff/campaigns/<int:campaign_id>")
+@staff_required
+def staff_show(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    return render_template("campaigns/staff_show.html", campaign=campaign)

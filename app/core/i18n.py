@@ -1,5 +1,7 @@
 """Languages: the user's choice first, then their account setting, then Accept-Language."""
 
+from urllib.parse import urlencode
+
 from babel.dates import format_date as babel_format_date
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -33,7 +35,14 @@ def configure_i18n(app):
             "language_names": LANGUAGE_NAMES,
             "localized": localized,
             "long_date": long_date,
+            "lang_url": lang_url,
         }
+
+    @app.before_request
+    def remember_language():
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and session.get("lang") != chosen:
+            session["lang"] = chosen
 
     @app.after_request
     def vary_on_language(response):
@@ -53,8 +62,19 @@ def localized(obj, field, lang=None):
     return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "")
 
 
-def long_date(value, lang=None):
+def localized_date(value, lang):
     """'March 11, 2025' in English, '2025년 3월 11일' in Korean."""
     if value is None:
         return ""
-    return babel_format_date(value, format="long", locale=lang or current_language())
+    return babel_format_date(value, format="long", locale=lang)
+
+
+def long_date(value, lang=None):
+    return localized_date(value, lang or current_language())
+
+
+def lang_url(code):
+    """This page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    return f"{request.path}?{urlencode(args)}"

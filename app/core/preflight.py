@@ -55,12 +55,24 @@ def check_broker():
     if url.startswith(("memory://", "sqla+")):
         return
     try:
-        with Connection(url, connect_timeout=3) as connection:
+        if "://" not in url:
+            raise ValueError("no scheme")
+        connection = Connection(url, connect_timeout=3)
+        safe = connection.as_uri()  # hides the password
+    except Exception as error:  # an unknown transport, or one whose client library is missing
+        text = str(error.args[0]) if error.args else ""  # KeyError's str() adds quotes
+        reason = (text.strip().splitlines() or [type(error).__name__])[0]
+        raise ConfigError(
+            f"CELERY_BROKER_URL is not a broker URL Celery can use ({reason}). "
+            "Use the form redis://HOST:6379/0 or amqp://USER:PASSWORD@HOST:5672//."
+        ) from None
+    try:
+        with connection:
             connection.ensure_connection(max_retries=1, timeout=3)
     except Exception as error:  # kombu raises the transport's own errors
-        safe = Connection(url).as_uri()  # hides the password
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise ConfigError(
-            f"Cannot reach the Celery broker at {safe} ({error}). "
+            f"Cannot reach the Celery broker at {safe} ({reason}). "
             "Check CELERY_BROKER_URL and that Redis or RabbitMQ is running."
         ) from None
 

@@ -1,1 +1,1 @@
-"""Letters: drafting, revisions, frozen versions."""
+"""Letters: drafting in two languages, revisions, review, frozen versions."""

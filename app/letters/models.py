@@ -115,6 +115,8 @@ class LetterRevision(LetterText, db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    author = relationship("User")
+
     def __repr__(self):
         return f"<LetterRevision letter={self.letter_id} #{self.number}>"
 

@@ -1,13 +1,14 @@
 """The outbox: staff read every message the product sent or kept."""
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
 from app.auth.access import role_required
 from app.core.pagination import paginate
 from app.extensions import db
-from app.mail import bp
 from app.mail.models import OutboxMessage
+
+bp = Blueprint("mail", __name__, url_prefix="/staff/outbox")
 
 
 @bp.route("/")

@@ -1,1 +1,1 @@
-"""Recipients: the bodies a letter is addressed to."""
+"""Recipients: the bodies and people a letter is addressed and delivered to."""

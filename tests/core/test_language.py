@@ -1,6 +1,6 @@
 """The interface speaks English and Korean: the user's choice first, then the browser's."""
 
-from tests.helpers import csrf_token, page_text
+from tests.helpers import page_text
 
 
 def test_browser_language_picks_korean(client):
@@ -12,23 +12,19 @@ def test_english_is_the_fallback(client):
     assert "Staff login" in page_text(client.get("/login", headers={"Accept-Language": "fr"}))
 
 
-def test_chosen_language_wins_over_the_browser(client):
-    token = csrf_token(client, "/login")
-    response = client.post("/language/ko", data={"csrf_token": token, "next": "/login"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+def test_chosen_language_wins_over_the_browser_and_is_remembered(client):
+    assert "직원 로그인" in page_text(client.get("/login?lang=ko", headers={"Accept-Language": "en"}))
     assert "직원 로그인" in page_text(client.get("/login", headers={"Accept-Language": "en"}))
+    assert "Staff login" in page_text(client.get("/login?lang=en", headers={"Accept-Language": "ko"}))
 
 
-def test_language_switch_needs_csrf_and_a_known_language(client):
-    assert client.post("/language/ko").status_code == 400
-    token = csrf_token(client, "/login")
-    assert client.post("/language/fr", data={"csrf_token": token}).status_code == 404
+def test_unknown_language_choice_is_ignored(client):
+    assert "Staff login" in page_text(client.get("/login?lang=fr", headers={"Accept-Language": "en"}))
 
 
-def test_language_switch_never_redirects_off_site(client):
-    token = csrf_token(client, "/login")
-    response = client.post("/language/en", data={"csrf_token": token, "next": "//evil.example/"})
-    assert response.headers["Location"] == "/"
+def test_language_links_keep_the_page_and_its_query(client):
+    html = client.get("/c/some-campaign?x=1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/c/some-campaign?x=1&amp;lang=ko"' in html
 
 
 def test_error_pages_are_translated(client):

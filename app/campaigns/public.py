@@ -1,0 +1,99 @@
+"""The public campaign page's data: built once, cached briefly, cleared when staff change it."""
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.campaigns.models import Campaign, CampaignStatus
+from app.core.cache import get_cache
+from app.core.i18n import localized_date
+from app.core.sanitizing import render_markdown
+from app.extensions import db
+from app.letters.models import LetterStatus
+from app.responses.models import StatusEvent
+from app.signatures.public import public_list
+
+#: Letters the public may read.
+PUBLIC_LETTER_STATUSES = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.DELIVERED)
+
+
+def _key(slug, lang):
+    return f"public:campaign:{slug}:{lang}"
+
+
+def campaign_page_data(slug, lang):
+    """Plain data for /c/<slug> in `lang`, or None when there is no such public campaign."""
+    cache = get_cache()
+    data = cache.get(_key(slug, lang))
+    if data is None:
+        data = build_campaign_page(slug, lang) or {"missing": True}
+        cache.set(_key(slug, lang), data, current_app.config["PUBLIC_CACHE_SECONDS"])
+    return None if data.get("missing") else data
+
+
+def forget_campaign(campaign):
+    get_cache().delete(*(_key(campaign.slug, lang) for lang in current_app.config["LANGUAGES"]))
+
+
+def forget_letter(letter):
+    forget_campaign(letter.campaign)
+
+
+def _texts(version, lang):
+    if version.text("body", lang) or version.text("title", lang):
+        return version.texts(lang), lang
+    other = "ko" if lang == "en" else "en"
+    return version.texts(other), other
+
+
+def build_campaign_page(slug, lang):
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or campaign.status == CampaignStatus.ARCHIVED:
+        return None
+    letters = []
+    for letter in campaign.letters:
+        version = letter.current_version
+        if letter.status not in PUBLIC_LETTER_STATUSES or version is None:
+            continue
+        texts, text_lang = _texts(version, lang)
+        signatures = public_list(letter, lang)
+        letters.append(
+            {
+                "id": letter.id,
+                "slug": letter.slug,
+                "status": str(letter.status),
+                "lang": text_lang,
+                "version": version.number,
+                "content_hash": version.content_hash,
+                "date": localized_date(version.letter_date, lang),
+                "texts": texts,
+                "body_html": str(render_markdown(texts["body"])),
+                "count": signatures["count"],
+                "signatories": signatures["signatories"],
+            }
+        )
+    events = db.session.scalars(
+        sa.select(StatusEvent)
+        .where(StatusEvent.campaign_id == campaign.id, StatusEvent.is_public.is_(True))
+        .order_by(StatusEvent.occurred_on, StatusEvent.id)
+    )
+    timeline = [
+        {
+            "date": localized_date(e.occurred_on, lang),
+            "kind": str(e.kind),
+            "title": (e.title_ko or e.title_en) if lang == "ko" else (e.title_en or e.title_ko),
+            "description": (e.description_ko or e.description_en)
+            if lang == "ko"
+            else (e.description_en or e.description_ko),
+            "reference": e.reference,
+        }
+        for e in events
+    ]
+    return {
+        "campaign": {
+            "slug": campaign.slug,
+            "title": campaign.title(lang),
+            "summary": campaign.summary_ko if lang == "ko" else campaign.summary_en,
+        },
+        "letters": letters,
+        "timeline": timeline,
+    }

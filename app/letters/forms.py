@@ -1,0 +1,70 @@
+"""The letter editor form: every text part in English and Korean side by side."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from app.letters.models import TEXT_LIMITS
+
+PART_LABELS = {
+    "title": _l("Title"),
+    "subject": _l("Subject line"),
+    "salutation": _l("Salutation"),
+    "body": _l("Body (Markdown)"),
+    "closing": _l("Closing"),
+    "signatories_intro": _l("Line introducing the signatories"),
+}
+
+
+def _text_field(part):
+    field = TextAreaField if part in ("body", "closing") else StringField
+    # Lengths are checked by the service, which names the field and the limit in its message.
+    return field(PART_LABELS[part], render_kw={"data-limit": TEXT_LIMITS[part]})
+
+
+class LetterForm(FlaskForm):
+    title_en = _text_field("title")
+    title_ko = _text_field("title")
+    subject_en = _text_field("subject")
+    subject_ko = _text_field("subject")
+    salutation_en = _text_field("salutation")
+    salutation_ko = _text_field("salutation")
+    body_en = _text_field("body")
+    body_ko = _text_field("body")
+    closing_en = _text_field("closing")
+    closing_ko = _text_field("closing")
+    signatories_intro_en = _text_field("signatories_intro")
+    signatories_intro_ko = _text_field("signatories_intro")
+    place_en = StringField(_l("Place"))
+    place_ko = StringField(_l("Place"))
+    letter_date = DateField(_l("Date"), validators=[Optional()])
+    template = SelectField(_l("Letter template"), validate_choice=False)
+    kind = SelectField(
+        _l("Kind"),
+        choices=[("open_letter", _l("Open letter")), ("petition", _l("Petition"))],
+        validate_choice=False,
+    )
+    single_language = SelectField(
+        _l("Languages"),
+        choices=[("", _l("English and Korean")), ("en", _l("English only")), ("ko", _l("Korean only"))],
+        validate_choice=False,
+    )
+    recipient_ids = SelectMultipleField(_l("Addressed to"), coerce=int, validate_choice=False)
+    lock_version = HiddenField()
+
+    def service_data(self):
+        """The form's values as the letter service takes them."""
+        data = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "lock_version")
+        }
+        data["letter_date"] = self.letter_date.data
+        return data
+
+
+class ActionForm(FlaskForm):
+    """A bare form for buttons that change state: it carries the CSRF token."""
+
+    lock_version = HiddenField()

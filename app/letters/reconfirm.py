@@ -1,0 +1,85 @@
+"""Asking signatories of an older version to confirm the new one, by email."""
+
+import logging
+
+import sqlalchemy as sa
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.core import audit
+from app.core.tokens import make_token, read_token
+from app.extensions import db
+from app.mail.services import queue_mail
+from app.signatures.models import Signatory, Signature, SignatureStatus
+
+log = logging.getLogger(__name__)
+
+PURPOSE = "reconfirm"
+#: A link to confirm the new version stays valid this long.
+MAX_AGE = 60 * 60 * 24 * 30
+
+COUNTED = (SignatureStatus.CONFIRMED, SignatureStatus.APPROVED)
+
+
+def older_signatures(letter):
+    """Counted signatures given for a version other than the current one."""
+    current = letter.current_version
+    if current is None:
+        return []
+    query = (
+        sa.select(Signature)
+        .join(Signatory)
+        .where(
+            Signature.letter_id == letter.id,
+            Signature.version_id != current.id,
+            Signature.status.in_(COUNTED),
+            Signatory.email != "",
+            Signatory.anonymized_at.is_(None),
+        )
+    )
+    return list(db.session.scalars(query))
+
+
+def request_reconfirmation(letter, actor):
+    """Queue one email per signatory of an older version; returns the queued messages."""
+    version = letter.current_version
+    messages = []
+    for signature in older_signatures(letter):
+        signatory = signature.signatory
+        lang = str(signatory.language)
+        token = make_token(PURPOSE, {"s": signature.id, "v": version.id})
+        link = url_for("letters.reconfirm", token=token, _external=True)
+        with force_locale(lang):
+            subject = _(
+                "Please confirm your signature on the new version of “%(title)s”",
+                title=version.text("title", lang) or version.text("title", "en" if lang == "ko" else "ko"),
+            )
+            body = render_template(
+                "mail/reconfirm.txt", signatory=signatory, version=version, link=link, lang=lang
+            )
+        messages.append(queue_mail(signatory.email, subject, body))
+    audit.record("letter.reconfirm_request", letter, actor=actor, version=version.number, count=len(messages))
+    log.info(
+        "asked %s signatories of letter %s to confirm version %s", len(messages), letter.id, version.number
+    )
+    return messages
+
+
+def signature_for_token(token):
+    """(signature, version_id) for a valid link, else (None, None)."""
+    data = read_token(PURPOSE, token, MAX_AGE)
+    if not data:
+        return None, None
+    return db.session.get(Signature, data["s"]), data["v"]
+
+
+def confirm_new_version(signature, version_id):
+    """Move the signature to the version in the link; returns False if nothing was to do."""
+    if signature.status not in COUNTED or signature.version_id == version_id:
+        return False
+    old = signature.version_id
+    signature.version_id = version_id
+    audit.record("signature.reconfirm", signature, old_version=old, new_version=version_id)
+    db.session.flush()
+    return True

@@ -1,0 +1,39 @@
+"""Comparing two texts of a letter, part by part, for the revision and conflict views."""
+
+import difflib
+
+from markupsafe import Markup, escape
+
+from app.letters.models import TEXT_PARTS
+
+
+def word_diff(old, new):
+    """HTML of `new` with removed words in <del> and added words in <ins>; everything escaped."""
+    old_words, new_words = (old or "").split(" "), (new or "").split(" ")
+    out = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            out.append(Markup("<del>%s</del>") % " ".join(old_words[a1:a2]))
+        if b2 > b1:
+            out.append(Markup("<ins>%s</ins>") % " ".join(new_words[b1:b2]))
+    return Markup(" ").join(out)
+
+
+def compare(old, new):
+    """[(part, lang, diff_html)] for every part that differs between two texts (dicts or rows)."""
+
+    def get(obj, key):
+        return obj.get(key, "") if isinstance(obj, dict) else getattr(obj, key)
+
+    changes = []
+    for part in TEXT_PARTS:
+        for lang in ("en", "ko"):
+            key = f"{part}_{lang}"
+            a, b = get(old, key), get(new, key)
+            if a != b:
+                changes.append({"part": part, "lang": lang, "diff": word_diff(a, b)})
+    return changes

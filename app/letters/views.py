@@ -1,0 +1,246 @@
+"""Staff pages for writing a letter, and the public link to confirm a new version."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import role_required, staff_required
+from app.campaigns.models import Campaign
+from app.campaigns.public import forget_letter
+from app.core.errors import DomainError, ValidationError
+from app.core.i18n import current_language
+from app.core.sanitizing import render_markdown
+from app.extensions import db
+from app.letters.forms import ActionForm, LetterForm
+from app.letters.models import Letter, LetterRevision, LetterStatus
+from app.letters.reconfirm import (
+    confirm_new_version,
+    older_signatures,
+    request_reconfirmation,
+    signature_for_token,
+)
+from app.letters.revisions import compare
+from app.letters.services import EditConflict, create_letter, restore_revision, save_letter
+from app.letters.workflow import STATUS_LABELS, allowed_transitions, transition
+from app.mail.services import send_queued
+from app.recipients.models import Recipient
+from app.rendering.context import letter_context
+from app.rendering.environment import available_templates
+from app.rendering.html import render_letter_html
+
+bp = Blueprint("letters", __name__)
+
+
+def _letter_or_404(letter_id):
+    return db.get_or_404(Letter, letter_id)
+
+
+def _form_choices(form):
+    form.template.choices = [(name, meta["name"]["en"]) for name, meta in available_templates().items()]
+    recipients = db.session.scalars(sa.select(Recipient).order_by(Recipient.name_en)).all()
+    form.recipient_ids.choices = [(r.id, r.name_en or r.name_ko) for r in recipients]
+    return form
+
+
+def _apply_errors(form, error):
+    for key, message in error.fields.items():
+        target = getattr(form, key, None)
+        if target is not None and message:
+            target.errors = (
+                [*target.errors, str(message)] if isinstance(target.errors, list) else [str(message)]
+            )
+    form.form_errors.append(str(error.message))
+
+
+@bp.route("/staff/campaigns/<int:campaign_id>/letters/new", methods=["GET", "POST"])
+@role_required("editor")
+def new(campaign_id):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = _form_choices(LetterForm())
+    if form.validate_on_submit():
+        try:
+            letter = create_letter(campaign, form.service_data(), actor=current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            _apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The letter is saved as a draft."), "info")
+            return redirect(url_for("letters.edit", letter_id=letter.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("letters/edit.html", form=form, campaign=campaign, letter=None), status
+
+
+@bp.route("/staff/letters/<int:letter_id>", methods=["GET", "POST"])
+@staff_required
+def edit(letter_id):
+    letter = _letter_or_404(letter_id)
+    form = _form_choices(LetterForm(obj=None if request.method == "POST" else letter))
+    if request.method == "GET":
+        form.recipient_ids.data = [link.recipient_id for link in letter.recipient_links]
+        form.single_language.data = str(letter.single_language or "")
+        form.kind.data = str(letter.kind)
+        form.lock_version.data = letter.lock_version
+    conflict = None
+    if form.validate_on_submit():
+        if not current_user.has_role("editor"):
+            abort(403)
+        try:
+            save_letter(
+                letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data or None
+            )
+        except EditConflict as error:
+            db.session.rollback()
+            conflict = compare(error.theirs, form.service_data())
+            form.lock_version.data = error.lock_version
+            form.form_errors.append(str(error.message))
+        except ValidationError as error:
+            db.session.rollback()
+            _apply_errors(form, error)
+        else:
+            db.session.commit()
+            forget_letter(letter)
+            flash(_("Saved."), "info")
+            return redirect(url_for("letters.edit", letter_id=letter.id))
+    status = 409 if conflict is not None else (422 if form.errors or form.form_errors else 200)
+    return render_template(
+        "letters/edit.html",
+        form=form,
+        campaign=letter.campaign,
+        letter=letter,
+        conflict=conflict,
+        transitions=allowed_transitions(letter),
+        status_labels=STATUS_LABELS,
+        action_form=ActionForm(),
+        older_count=len(older_signatures(letter)),
+    ), status
+
+
+@bp.route("/staff/letters/<int:letter_id>/preview")
+@staff_required
+def preview(letter_id):
+    letter = _letter_or_404(letter_id)
+    lang = request.args.get("lang", "en")
+    if lang not in ("en", "ko"):
+        abort(404)
+    html = render_letter_html(letter_context(letter, lang))
+    # The preview is the letter's own HTML: no script may run in it and nothing may be fetched.
+    csp = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
+    )
+    return html, 200, {"Content-Security-Policy": csp, "Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
+@role_required("editor")
+def change_state(letter_id):
+    letter = _letter_or_404(letter_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        transition(letter, request.form.get("to", ""), current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        for message in error.fields.values():
+            if message:
+                flash(str(message), "error")
+    else:
+        db.session.commit()
+        forget_letter(letter)
+        flash(_("The letter is now %(state)s.", state=STATUS_LABELS[letter.status]), "info")
+    return redirect(url_for("letters.edit", letter_id=letter.id))
+
+
+@bp.route("/staff/letters/<int:letter_id>/revisions")
+@staff_required
+def revisions(letter_id):
+    letter = _letter_or_404(letter_id)
+    rows = db.session.scalars(
+        sa.select(LetterRevision)
+        .where(LetterRevision.letter_id == letter.id)
+        .order_by(LetterRevision.number.desc())
+    ).all()
+    by_number = {r.number: r for r in rows}
+    old, new = by_number.get(request.args.get("a", type=int)), by_number.get(request.args.get("b", type=int))
+    changes = compare(old, new) if old and new else None
+    return render_template(
+        "letters/revisions.html",
+        letter=letter,
+        revisions=rows,
+        old=old,
+        new=new,
+        changes=changes,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/staff/letters/<int:letter_id>/revisions/<int:number>/restore", methods=["POST"])
+@role_required("editor")
+def restore(letter_id, number):
+    letter = _letter_or_404(letter_id)
+    revision = db.first_or_404(
+        sa.select(LetterRevision).where(
+            LetterRevision.letter_id == letter.id, LetterRevision.number == number
+        )
+    )
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        restore_revision(letter, revision, actor=current_user, lock_version=form.lock_version.data or None)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("letters.revisions", letter_id=letter.id))
+    db.session.commit()
+    forget_letter(letter)
+    flash(_("Revision %(n)d is restored as the current text.", n=number), "info")
+    return redirect(url_for("letters.edit", letter_id=letter.id))
+
+
+@bp.route("/staff/letters/<int:letter_id>/reconfirm", methods=["POST"])
+@role_required("editor")
+def ask_reconfirmation(letter_id):
+    letter = _letter_or_404(letter_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if letter.status != LetterStatus.OPEN:
+        flash(_("Only an open letter can ask its signatories to confirm a new version."), "error")
+        return redirect(url_for("letters.edit", letter_id=letter.id))
+    messages = request_reconfirmation(letter, current_user)
+    db.session.commit()
+    for message in messages:
+        send_queued(message)
+    flash(_("%(n)d signatories were asked to confirm the new version.", n=len(messages)), "info")
+    return redirect(url_for("letters.edit", letter_id=letter.id))
+
+
+@bp.route("/s/reconfirm/<token>", methods=["GET", "POST"])
+def reconfirm(token):
+    signature, version_id = signature_for_token(token)
+    if signature is None:
+        return render_template(
+            "error.html", status=400, message=_("This link is not valid or has expired.")
+        ), 400
+    version = next((v for v in signature.letter.versions if v.id == version_id), None)
+    form = ActionForm()
+    if form.validate_on_submit():
+        changed = confirm_new_version(signature, version_id)
+        db.session.commit()
+        forget_letter(signature.letter)
+        message = (
+            _("Thank you: your signature is now on the new version.")
+            if changed
+            else _("Nothing to change: your signature was already confirmed.")
+        )
+        return render_template("letters/reconfirmed.html", message=message)
+    lang = current_language()
+    texts = (
+        version.texts(lang) if version.text("body", lang) else version.texts("ko" if lang == "en" else "en")
+    )
+    return render_template(
+        "letters/reconfirm.html", form=form, title=texts["title"], body_html=render_markdown(texts["body"])
+    )

@@ -1,0 +1,119 @@
+"""The plain-data context a letter design is rendered with."""
+
+from datetime import date
+
+from babel.dates import format_date
+
+from app.core.sanitizing import render_markdown
+from app.signatures.public import public_list
+
+#: Words a design prints around the letter, in the letter's language (not the reader's).
+LABELS = {
+    "en": {
+        "signatories_as_of": "Signatories as of {date}",
+        "signatories_count": "{count} signatories as of {date}",
+        "signatories_count_one": "{count} signatory as of {date}",
+        "to": "To",
+        "page": "Page",
+        "no": "No.",
+        "name": "Name",
+        "line": "Affiliation",
+    },
+    "ko": {
+        "signatories_as_of": "{date} 현재 서명자",
+        "signatories_count": "{date} 현재 서명자 {count}명",
+        "signatories_count_one": "{date} 현재 서명자 {count}명",
+        "to": "수신",
+        "page": "쪽",
+        "no": "번호",
+        "name": "이름",
+        "line": "소속·관계",
+    },
+}
+
+
+def long_date(value, lang):
+    """'March 11, 2025' in English, '2025년 3월 11일' in Korean; '' for no date."""
+    return format_date(value, "long", locale=lang) if value else ""
+
+
+def _other(lang):
+    return "en" if lang == "ko" else "ko"
+
+
+def _text_source(letter, lang, source):
+    """source.<field>_<lang>, or the other language's when the letter is written in one language only."""
+
+    def text(field):
+        value = getattr(source, f"{field}_{lang}") or ""
+        if not value and letter.single_language is not None:
+            value = getattr(source, f"{field}_{_other(lang)}") or ""
+        return value
+
+    return text
+
+
+def _either(obj, field, lang):
+    """Names and addresses are the same in any language: use the other one when empty."""
+    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{_other(lang)}", "") or ""
+
+
+def _recipient(recipient, lang):
+    address = _either(recipient, "address", lang)
+    return {
+        "name": recipient.name(lang),
+        "addressee": _either(recipient, "addressee", lang),
+        "address_lines": [line.strip() for line in address.splitlines() if line.strip()],
+    }
+
+
+def _signatories(letter, lang, as_of):
+    listed = public_list(letter, lang)
+    rows = listed["signatories"]
+    return {
+        "organizations": [
+            {"name": r["name"], "line": r["line"]} for r in rows if r["kind"] == "organization"
+        ],
+        "individuals": [{"name": r["name"], "line": r["line"]} for r in rows if r["kind"] == "individual"],
+        "count": listed["count"],
+        "as_of": long_date(as_of, lang),
+    }
+
+
+def _labels(lang, signatories):
+    labels = dict(LABELS[lang])
+    as_of, count = signatories["as_of"], signatories["count"]
+    one = labels.pop("signatories_count_one")
+    counted = one if count == 1 else labels["signatories_count"]
+    labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
+    labels["signatories_count"] = counted.format(date=as_of, count=count)
+    return labels
+
+
+def letter_context(letter, lang, version=None, recipient=None, as_of=None):
+    """Everything a design needs, as dicts, lists, strings and ints (the body as safe Markup)."""
+    lang = str(lang)
+    if lang not in LABELS:
+        raise ValueError(f"no such letter language: {lang!r}")
+    source = version if version is not None else letter
+    text = _text_source(letter, lang, source)
+    recipients = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
+    signatories = _signatories(letter, lang, as_of or date.today())
+    return {
+        "lang": lang,
+        "template": letter.template,
+        "campaign": {"title": letter.campaign.title(lang)},
+        "letter": {
+            "title": text("title"),
+            "subject": text("subject"),
+            "salutation": text("salutation"),
+            "body_html": render_markdown(text("body")),
+            "closing": text("closing"),
+            "signatories_intro": text("signatories_intro"),
+            "date": long_date(source.letter_date, lang),
+            "place": text("place"),
+        },
+        "recipients": [_recipient(r, lang) for r in recipients],
+        "signatories": signatories,
+        "labels": _labels(lang, signatories),
+    }
