@@ -160,7 +160,9 @@ def load_config(env=None):
     settings["MAIL_USE_TLS"] = _env_bool("MAIL_USE_TLS", settings["MAIL_USE_TLS"])
     settings["MAIL_USE_SSL"] = _env_bool("MAIL_USE_SSL", settings["MAIL_USE_SSL"])
     settings["PREFLIGHT_CHECKS"] = _env_bool("PREFLIGHT_CHECKS", settings["PREFLIGHT_CHECKS"])
-    settings["CELERY_TASK_ALWAYS_EAGER"] = _env_bool("CELERY_TASK_ALWAYS_EAGER", settings["CELERY_TASK_ALWAYS_EAGER"])
+    settings["CELERY_TASK_ALWAYS_EAGER"] = _env_bool(
+        "CELERY_TASK_ALWAYS_EAGER", settings["CELERY_TASK_ALWAYS_EAGER"]
+    )
     if env == "development" and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
     _require(settings, env)
@@ -211,6 +213,8 @@ def _require(settings, env):
             "SECRET_KEY is not set. Production needs its own secret: "
             "export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\""
         )
+    if env == "production" and len(settings["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY is too short; production needs at least 32 random characters.")
     if not settings["SQLALCHEMY_DATABASE_URI"]:
         raise ConfigError(
             "DATABASE_URL is not set. Production needs PostgreSQL, e.g. "
@@ -223,5 +227,3 @@ def _require(settings, env):
         )
     if settings["MAIL_BACKEND"] not in ("outbox", "smtp"):
         raise ConfigError(f"MAIL_BACKEND={settings['MAIL_BACKEND']!r} is not known; use outbox or smtp.")
-    if env == "production" and len(settings["SECRET_KEY"]) < 16:
-        raise ConfigError("SECRET_KEY is too short; production needs at least 32 random characters.")
