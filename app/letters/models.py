@@ -79,6 +79,10 @@ class Letter(LetterText, TimestampMixin, db.Model):
     place_ko: Mapped[str] = mapped_column(sa.String(120), default="")
     #: Whether individuals, like organizations, wait for staff approval before being listed.
     is_individual_approval_required: Mapped[bool] = mapped_column(default=False)
+    #: Sign-ons allowed from one IP address, in Flask-Limiter notation; over it they are held.
+    sign_on_limits: Mapped[str] = mapped_column(sa.String(100), default="1 per 60 seconds; 5 per 300 seconds")
+    #: When the letter stopped taking signatures; personal data is anonymized a while after.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: Bumped on every save; a save based on an older number is refused (optimistic locking).
     lock_version: Mapped[int] = mapped_column(default=1)

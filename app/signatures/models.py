@@ -32,6 +32,7 @@ class SignatureStatus(enum.StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+    MERGED = "merged"
 
 
 class SignatureSource(enum.StrEnum):
@@ -105,6 +106,10 @@ class Signature(db.Model):
     #: Keyed hash of the signer's IP address; the address itself is never stored.
     ip_hash: Mapped[str | None] = mapped_column(sa.String(64))
     rejection_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: Why a sign-on waits for a person: "rate_limit", "honeypot" or "too_fast".
+    hold_reason: Mapped[str] = mapped_column(sa.String(20), default="")
+    #: A duplicate merged by staff points at the signature it was merged into.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatures.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
