@@ -80,6 +80,18 @@ class Config:
     PUBLIC_CACHE_SECONDS = 10
     RATELIMIT_HEADERS_ENABLED = True
 
+    #: Uploaded files (organization logos); under the instance folder unless set.
+    UPLOAD_FOLDER = None
+    LOGO_MAX_BYTES = 2 * 1024 * 1024
+    #: A form sent sooner than this after it was shown is held as a probable bot.
+    SIGN_ON_MIN_SECONDS = 3
+    CONFIRMATION_REMINDER_HOURS = 24
+    CONFIRMATION_EXPIRY_DAYS = 7
+    #: Personal data of a closed letter's signatories is anonymized this long after closing.
+    SIGNATORY_RETENTION_DAYS = 183
+    #: Key for hashing IP addresses; derived from SECRET_KEY when not set.
+    IP_HASH_KEY = None
+
     CELERY_BROKER_URL = None
     CELERY_TASK_ALWAYS_EAGER = False
     # A task that keeps failing is given up after this many retries.
@@ -98,6 +110,26 @@ class Config:
 
     # Check that the database is migrated and the broker is reachable when serving.
     PREFLIGHT_CHECKS = True
+
+    #: Where rendered PDFs are kept; None means instance/documents.
+    DOCUMENT_FOLDER = None
+    #: A render is told to stop after this many seconds (SoftTimeLimitExceeded) ...
+    PDF_SOFT_TIME_LIMIT = 120
+    #: ... and its worker child is killed after this many.
+    PDF_TIME_LIMIT = 180
+    #: A worker child that grew past this many KiB is replaced after its task.
+    PDF_WORKER_MAX_MEMORY_KB = 512_000
+    #: Seconds an API client is asked to wait before polling a render again.
+    PDF_RETRY_AFTER = 5
+    #: The coalition's signing key and certificate as PKCS#12; None: a self-signed one in instance/signing.
+    SIGNING_PKCS12_PATH = None
+    SIGNING_PKCS12_PASSWORD = None
+    #: Subject of the self-signed certificate, and the signer named in every PDF.
+    SIGNING_NAME = "Undersigned coalition"
+    #: Largest PDF the verify page and API accept, in bytes.
+    VERIFY_MAX_BYTES = 10 * 1024 * 1024
+    #: Verifications one IP address may ask for, in Flask-Limiter notation.
+    VERIFY_RATE_LIMIT = "30 per minute"
 
 
 class DevelopmentConfig(Config):
@@ -135,16 +167,28 @@ _OVERRIDES = {
     "SECRET_KEY": "SECRET_KEY",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "CACHE_URL": "CACHE_URL",
+    "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+    "IP_HASH_KEY": "IP_HASH_KEY",
     "MAIL_BACKEND": "MAIL_BACKEND",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_USERNAME": "MAIL_USERNAME",
     "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "DOCUMENT_FOLDER": "DOCUMENT_FOLDER",
+    "SIGNING_PKCS12_PATH": "SIGNING_PKCS12_PATH",
+    "SIGNING_PKCS12_PASSWORD": "SIGNING_PKCS12_PASSWORD",
+    "SIGNING_NAME": "SIGNING_NAME",
 }
 
+#: Whole-number settings that the environment may override.
+_INT_SETTINGS = ("PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "PDF_WORKER_MAX_MEMORY_KB", "VERIFY_MAX_BYTES")
 
-def load_config(env=None):
-    """Return the settings for APP_ENV as a plain dict, or raise ConfigError."""
+
+def load_config(env=None, overrides=None):
+    """Return the settings for APP_ENV as a plain dict, or raise ConfigError.
+
+    `overrides` (from create_app, e.g. in tests) win over the environment.
+    """
     env = env or _env("APP_ENV", "development")
     if env not in _CLASSES:
         choices = ", ".join(ENVIRONMENTS)
@@ -155,14 +199,21 @@ def load_config(env=None):
         value = _env(var)
         if value is not None:
             settings[key] = value
-    settings["SQLALCHEMY_DATABASE_URI"] = database_url(settings["SQLALCHEMY_DATABASE_URI"])
     settings["MAIL_PORT"] = _env_int("MAIL_PORT", settings["MAIL_PORT"])
+    for key in _INT_SETTINGS:
+        settings[key] = _env_int(key, settings[key])
+    settings["SIGNATORY_RETENTION_DAYS"] = _env_int(
+        "SIGNATORY_RETENTION_DAYS", settings["SIGNATORY_RETENTION_DAYS"]
+    )
     settings["MAIL_USE_TLS"] = _env_bool("MAIL_USE_TLS", settings["MAIL_USE_TLS"])
     settings["MAIL_USE_SSL"] = _env_bool("MAIL_USE_SSL", settings["MAIL_USE_SSL"])
     settings["PREFLIGHT_CHECKS"] = _env_bool("PREFLIGHT_CHECKS", settings["PREFLIGHT_CHECKS"])
     settings["CELERY_TASK_ALWAYS_EAGER"] = _env_bool(
         "CELERY_TASK_ALWAYS_EAGER", settings["CELERY_TASK_ALWAYS_EAGER"]
     )
+    settings.update(overrides or {})
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    settings["UPLOAD_FOLDER"] = settings["UPLOAD_FOLDER"] or str(Path(settings["INSTANCE_PATH"]) / "uploads")
     if env == "development" and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
     _require(settings, env)
@@ -224,6 +275,12 @@ def _require(settings, env):
         raise ConfigError(
             "CELERY_BROKER_URL is not set. Production needs Redis or RabbitMQ, e.g. "
             "CELERY_BROKER_URL=redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//"
+        )
+    pkcs12 = settings["SIGNING_PKCS12_PATH"]
+    if pkcs12 and not Path(pkcs12).is_file():
+        raise ConfigError(
+            f"SIGNING_PKCS12_PATH={pkcs12!r} is not a readable file. Point it at the coalition's "
+            "PKCS#12 (.p12) signing key, or unset it to sign with a self-signed certificate."
         )
     if settings["MAIL_BACKEND"] not in ("outbox", "smtp"):
         raise ConfigError(f"MAIL_BACKEND={settings['MAIL_BACKEND']!r} is not known; use outbox or smtp.")

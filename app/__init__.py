@@ -12,8 +12,7 @@ __all__ = ["create_app", "ConfigError"]
 
 def create_app(settings=None):
     """Build the app. `settings` overrides what the environment gives (tests use it)."""
-    config = load_config((settings or {}).get("APP_ENV"))
-    config.update(settings or {})
+    config = load_config((settings or {}).get("APP_ENV"), settings)
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -61,8 +60,9 @@ def register_blueprints(app):
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
+    from app.signatures.views import bp as signatures_bp
 
-    for bp in (core_bp, auth_bp, campaigns_bp, letters_bp, recipients_bp, mail_bp, api_bp):
+    for bp in (core_bp, auth_bp, campaigns_bp, letters_bp, signatures_bp, recipients_bp, mail_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -40,7 +40,16 @@ def celery_init_app(app):
         beat_schedule_filename=app.config["INSTANCE_PATH"] + "/celerybeat-schedule",
         timezone="UTC",
         # Retries stop after this many attempts; the task's own failure handling takes over.
-        task_annotations={"*": {"max_retries": app.config["CELERY_MAX_RETRIES"]}},
+        # A render is asked to stop at the soft limit and its child killed at the hard one.
+        task_annotations={
+            "*": {"max_retries": app.config["CELERY_MAX_RETRIES"]},
+            "pdf.render": {
+                "soft_time_limit": app.config["PDF_SOFT_TIME_LIMIT"],
+                "time_limit": app.config["PDF_TIME_LIMIT"],
+            },
+        },
+        # WeasyPrint's memory is not all given back: a child past this many KiB is replaced.
+        worker_max_memory_per_child=app.config["PDF_WORKER_MAX_MEMORY_KB"],
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from app.letters.models import TEXT_LIMITS
@@ -42,12 +50,16 @@ class LetterForm(FlaskForm):
     template = SelectField(_l("Letter template"), validate_choice=False)
     kind = SelectField(
         _l("Kind"),
-        choices=[("open_letter", _l("Open letter")), ("petition", _l("Petition"))],
+        choices=[SelectChoice("open_letter", _l("Open letter")), SelectChoice("petition", _l("Petition"))],
         validate_choice=False,
     )
     single_language = SelectField(
         _l("Languages"),
-        choices=[("", _l("English and Korean")), ("en", _l("English only")), ("ko", _l("Korean only"))],
+        choices=[
+            SelectChoice("", _l("English and Korean")),
+            SelectChoice("en", _l("English only")),
+            SelectChoice("ko", _l("Korean only")),
+        ],
         validate_choice=False,
     )
     recipient_ids = SelectMultipleField(_l("Addressed to"), coerce=int, validate_choice=False)

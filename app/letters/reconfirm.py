@@ -49,7 +49,8 @@ def request_reconfirmation(letter, actor):
         signatory = signature.signatory
         lang = str(signatory.language)
         token = make_token(PURPOSE, {"s": signature.id, "v": version.id})
-        link = url_for("letters.reconfirm", token=token, _external=True)
+        # The page opens in the signatory's language, like the mail, whatever their browser says.
+        link = url_for("letters.reconfirm", token=token, lang=lang, _external=True)
         with force_locale(lang):
             subject = _(
                 "Please confirm your signature on the new version of “%(title)s”",

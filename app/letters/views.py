@@ -9,10 +9,11 @@ from app.auth.access import role_required, staff_required
 from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import DomainError, ValidationError
-from app.core.i18n import current_language
+from app.core.forms import choices
+from app.core.i18n import LANGUAGE_NAMES, current_language
 from app.core.sanitizing import render_markdown
 from app.extensions import db
-from app.letters.forms import ActionForm, LetterForm
+from app.letters.forms import PART_LABELS, ActionForm, LetterForm
 from app.letters.models import Letter, LetterRevision, LetterStatus
 from app.letters.reconfirm import (
     confirm_new_version,
@@ -37,10 +38,20 @@ def _letter_or_404(letter_id):
 
 
 def _form_choices(form):
-    form.template.choices = [(name, meta["name"]["en"]) for name, meta in available_templates().items()]
+    form.template.choices = choices(
+        (name, meta["name"]["en"]) for name, meta in available_templates().items()
+    )
     recipients = db.session.scalars(sa.select(Recipient).order_by(Recipient.name_en)).all()
-    form.recipient_ids.choices = [(r.id, r.name_en or r.name_ko) for r in recipients]
+    form.recipient_ids.choices = choices((r.id, r.name_en or r.name_ko) for r in recipients)
     return form
+
+
+def _named(key, message):
+    """A field's message as a flash, away from the form: it names the field ("Title, 한국어: ...")."""
+    part, _sep, lang = key.rpartition("_")
+    if part in PART_LABELS and lang in LANGUAGE_NAMES:
+        return f"{PART_LABELS[part]}, {LANGUAGE_NAMES[lang]}: {message}"
+    return str(message)
 
 
 def _apply_errors(form, error):
@@ -144,9 +155,9 @@ def change_state(letter_id):
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        for message in error.fields.values():
+        for key, message in error.fields.items():
             if message:
-                flash(str(message), "error")
+                flash(_named(key, message), "error")
     else:
         db.session.commit()
         forget_letter(letter)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import Role
 from app.core import audit
 from app.core.errors import Forbidden, ValidationError
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.letters.models import LetterRevision, LetterStatus
 from app.letters.services import TEXT_KEYS, freeze_version
@@ -91,6 +92,10 @@ def transition(letter, to, actor):
             freeze_version(letter, actor)
     previous = letter.status
     letter.status = target
+    if target == S.CLOSED:
+        letter.closed_at = utcnow()
+    elif target == S.OPEN:
+        letter.closed_at = None
     db.session.flush()
     audit.record("letter.transition", letter, actor=actor, **{"from": str(previous), "to": str(target)})
     log.info("letter %s: %s -> %s by user %s", letter.id, previous, target, actor.id)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
+from app.core.forms import choices
 from app.recipients.models import RecipientKind
 
 KIND_LABELS = {
@@ -18,7 +19,7 @@ KIND_LABELS = {
 
 
 class RecipientForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()))
     name_en = StringField(_l("Name in English"))
     name_ko = StringField(_l("Name in Korean"))
     addressee_en = StringField(_l("Addressed to (English)"))
@@ -29,5 +30,7 @@ class RecipientForm(FlaskForm):
     emails = TextAreaField(_l("Email addresses, one per line"))
     fax = StringField(_l("Fax"))
     portal_url = StringField(_l("Web portal"))
-    preferred_language = SelectField(_l("Preferred language"), choices=[("en", "English"), ("ko", "한국어")])
+    preferred_language = SelectField(
+        _l("Preferred language"), choices=choices([("en", "English"), ("ko", "한국어")])
+    )
     notes = TextAreaField(_l("Notes for staff"))

@@ -1,0 +1,78 @@
+"""Staff decisions on signatures: approve, reject with a reason, withdraw, merge duplicates."""
+
+import logging
+
+from flask_babel import lazy_gettext as _l
+
+from app.core import audit
+from app.core.errors import ValidationError
+from app.core.text import clean_text, text_problem
+from app.core.timeutil import utcnow
+from app.extensions import db
+from app.signatures.models import SignatureStatus
+
+log = logging.getLogger(__name__)
+
+S = SignatureStatus
+
+#: What staff may turn a signature into, from which states.
+STAFF_TRANSITIONS = {
+    S.APPROVED: {S.HELD, S.CONFIRMED, S.REJECTED},
+    S.REJECTED: {S.PENDING, S.HELD, S.CONFIRMED, S.APPROVED},
+    S.WITHDRAWN: {S.PENDING, S.HELD, S.CONFIRMED, S.APPROVED},
+}
+
+
+class SignatureTransitionRefused(ValidationError):
+    code = "transition_refused"
+    status = 409
+
+
+def decide(signature, to, actor, reason=""):
+    """Apply a staff decision, or raise SignatureTransitionRefused saying why not."""
+    try:
+        target = S(to)
+    except ValueError:
+        target = None
+    if target not in STAFF_TRANSITIONS:
+        raise SignatureTransitionRefused(
+            _l("Staff can approve, reject or withdraw a signature."), fields={"to": _l("Not allowed.")}
+        )
+    if signature.status not in STAFF_TRANSITIONS[target]:
+        raise SignatureTransitionRefused(
+            _l("A %(now)s signature cannot become %(to)s.", now=str(signature.status), to=str(target)),
+            fields={"to": _l("Not allowed from here.")},
+        )
+    reason = clean_text(reason or "")
+    if target == S.REJECTED:
+        if not reason:
+            raise ValidationError(_l("Give a reason for the rejection."), fields={"reason": _l("Required.")})
+        if problem := text_problem(reason, 500):
+            raise ValidationError(problem, fields={"reason": problem})
+        signature.rejection_reason = reason
+    now = utcnow()
+    if target == S.APPROVED:
+        signature.approved_at = now
+    if target == S.WITHDRAWN:
+        signature.withdrawn_at = now
+    previous = signature.status
+    signature.status = target
+    db.session.flush()
+    audit.record("signature.decide", signature, actor=actor, **{"from": str(previous), "to": str(target)})
+    return signature
+
+
+def merge(duplicate, keep, actor):
+    """Fold a duplicate into the signature that stays: one counted signature remains."""
+    if duplicate.id == keep.id or duplicate.letter_id != keep.letter_id:
+        raise ValidationError(_l("Choose two different signatures of the same letter."))
+    if keep.status in (S.WITHDRAWN, S.REJECTED, S.EXPIRED, S.MERGED):
+        raise ValidationError(_l("The signature to keep must still stand."))
+    if keep.status in (S.PENDING, S.HELD) and duplicate.status in (S.CONFIRMED, S.APPROVED):
+        keep.status, keep.confirmed_at = duplicate.status, duplicate.confirmed_at
+        keep.approved_at = duplicate.approved_at
+    duplicate.status = S.MERGED
+    duplicate.merged_into_id = keep.id
+    db.session.flush()
+    audit.record("signature.merge", duplicate, actor=actor, into=keep.id)
+    return keep

@@ -1,0 +1,131 @@
+"""Sign-on services: sign, confirm, withdraw, and the staff decisions on a signature."""
+
+import logging
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.core import audit
+from app.core.errors import ValidationError
+from app.core.timeutil import utcnow
+from app.extensions import db
+from app.letters.models import LetterStatus
+from app.signatures.models import Signatory, SignatoryKind, Signature, SignatureSource, SignatureStatus
+from app.signatures.normalize import email_key, name_keys, stored_name_key
+
+log = logging.getLogger(__name__)
+
+S = SignatureStatus
+#: Signatures that stand (or may soon): a second sign-on by the same person adds nothing.
+STANDING = (S.PENDING, S.HELD, S.CONFIRMED, S.APPROVED)
+
+
+class SignOnResult:
+    """What happened to a sign-on; the page says the same thing in every case."""
+
+    def __init__(self, signature, outcome):
+        self.signature = signature
+        #: "created", "held", "bot" or "duplicate"
+        self.outcome = outcome
+
+
+def _existing(letter, cleaned):
+    query = (
+        sa.select(Signature)
+        .join(Signatory)
+        .where(Signature.letter_id == letter.id, Signature.status.in_(STANDING))
+    )
+    if cleaned["email"]:
+        found = db.session.scalar(query.where(Signatory.email_key == email_key(cleaned["email"])))
+        if found is not None:
+            return found
+    if cleaned["kind"] == SignatoryKind.ORGANIZATION:
+        keys = name_keys(cleaned["name_en"], cleaned["name_ko"])
+        if keys:
+            matches = [Signatory.name_key.contains(f"|{key}|", autoescape=True) for key in keys]
+            query = query.where(Signatory.kind == SignatoryKind.ORGANIZATION, sa.or_(*matches))
+            return db.session.scalar(query)
+    return None
+
+
+def ensure_open(letter):
+    if letter.status != LetterStatus.OPEN or letter.current_version is None:
+        raise ValidationError(_l("This letter is not open for signatures."), code="letter_not_open")
+
+
+def new_signatory(cleaned, language, logo_path=None):
+    return Signatory(
+        **cleaned,
+        email_key=email_key(cleaned.get("email", "")),
+        name_key=stored_name_key(cleaned.get("name_en", ""), cleaned.get("name_ko", ""))
+        if cleaned["kind"] == SignatoryKind.ORGANIZATION
+        else "",
+        logo_path=logo_path,
+        language=language,
+    )
+
+
+def sign_on(letter, cleaned, language, hashed_ip, hold_reason="", logo_path=None):
+    """Record a public sign-on. A duplicate adds nothing; a held one waits for staff."""
+    ensure_open(letter)
+    existing = _existing(letter, cleaned)
+    if existing is not None:
+        log.info("duplicate sign-on for letter %s matches signature %s", letter.id, existing.id)
+        return SignOnResult(existing, "duplicate")
+    signatory = new_signatory(cleaned, language, logo_path)
+    signature = Signature(
+        signatory=signatory,
+        letter_id=letter.id,
+        version_id=letter.current_version.id,
+        status=S.HELD if hold_reason else S.PENDING,
+        hold_reason=hold_reason,
+        source=SignatureSource.FORM,
+        ip_hash=hashed_ip,
+    )
+    db.session.add_all([signatory, signature])
+    db.session.flush()
+    outcome = "bot" if hold_reason in ("honeypot", "too_fast") else ("held" if hold_reason else "created")
+    return SignOnResult(signature, outcome)
+
+
+def add_by_staff(letter, cleaned, actor, source=SignatureSource.STAFF, language="en"):
+    """A signature collected elsewhere (email, paper, import): approved at once, unless a duplicate."""
+    ensure_open(letter)
+    if _existing(letter, cleaned) is not None:
+        raise ValidationError(_l("This signatory has already signed this letter."), code="duplicate")
+    now = utcnow()
+    signature = Signature(
+        signatory=new_signatory(cleaned, language),
+        letter_id=letter.id,
+        version_id=letter.current_version.id,
+        status=S.APPROVED,
+        source=source,
+        confirmed_at=now,
+        approved_at=now,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    audit.record("signature.add", signature, actor=actor, source=str(source))
+    return signature
+
+
+def confirm(signature):
+    """The signer clicked the link. Returns False when there was nothing to confirm."""
+    if signature.confirmed_at is not None or signature.status not in (S.PENDING, S.HELD):
+        return False
+    signature.confirmed_at = utcnow()
+    if signature.status == S.PENDING:
+        signature.status = S.CONFIRMED
+    db.session.flush()
+    return True
+
+
+def withdraw(signature):
+    """The signer takes their signature back. Returns False when it was already withdrawn."""
+    if signature.status in (S.WITHDRAWN, S.REJECTED, S.EXPIRED, S.MERGED):
+        return False
+    signature.status = S.WITHDRAWN
+    signature.withdrawn_at = utcnow()
+    audit.record("signature.withdraw", signature)
+    db.session.flush()
+    return True
