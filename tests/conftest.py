@@ -171,3 +171,12 @@ def api(app, client, openapi_validator, make_user):
             return self
 
     return Api(app, client, openapi_validator).as_role("editor")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(app):
+    """Every test starts with fresh rate limits (they live in memory:// during tests)."""
+    from app.extensions import limiter
+
+    limiter.reset()
+    app.extensions.pop("sign_on_limiter", None)

@@ -85,10 +85,10 @@ DOC_PATHS = {
 
 
 def openapi_document(server_url):
-    from app.api import campaigns, letters
+    from app.api import campaigns, letters, signatures
 
     paths, schemas = dict(DOC_PATHS), {"Error": ERROR, "Bilingual": BILINGUAL}
-    for module in (campaigns, letters):
+    for module in (campaigns, letters, signatures):
         paths.update(module.PATHS)
         schemas.update(module.SCHEMAS)
     return {

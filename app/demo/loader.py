@@ -22,6 +22,7 @@ from app.signatures.models import (
     SignatureSource,
     SignatureStatus,
 )
+from app.signatures.normalize import stored_name_key
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,12 @@ def _load_signatories(letter, version):
     now = utcnow()
     with (DATA / "signatories.tsv").open(encoding="utf-8", newline="") as handle:
         for position, row in enumerate(csv.DictReader(handle, delimiter="\t")):
+            kind = SignatoryKind(row["kind"])
             signatory = Signatory(
-                kind=SignatoryKind(row["kind"]),
+                kind=kind,
+                name_key=stored_name_key(row["name_en"], row["name_ko"])
+                if kind == SignatoryKind.ORGANIZATION
+                else "",
                 name_en=row["name_en"],
                 name_ko=row["name_ko"],
                 line_en=row["line_en"],

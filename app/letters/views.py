@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
@@ -221,11 +222,17 @@ def ask_reconfirmation(letter_id):
     if letter.status != LetterStatus.OPEN:
         flash(_("Only an open letter can ask its signatories to confirm a new version."), "error")
         return redirect(url_for("letters.edit", letter_id=letter.id))
-    messages = request_reconfirmation(letter, current_user)
+    message_ids = [message.id for message in request_reconfirmation(letter, current_user)]
     db.session.commit()
-    for message in messages:
-        send_queued(message)
-    flash(_("%(n)d signatories were asked to confirm the new version.", n=len(messages)), "info")
+    send_queued(*message_ids)
+    flash(
+        ngettext(
+            "%(num)d signatory was asked to confirm the new version.",
+            "%(num)d signatories were asked to confirm the new version.",
+            len(message_ids),
+        ),
+        "info",
+    )
     return redirect(url_for("letters.edit", letter_id=letter.id))
 
 

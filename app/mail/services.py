@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def queue_mail(to, subject, body_text, body_html=None, headers=None):
-    """Add a message to the outbox; call send_queued() after the commit."""
+    """Add a message to the outbox; call send_queued(message.id) after the commit."""
     message = OutboxMessage(
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         to=to,
@@ -29,11 +29,16 @@ def queue_mail(to, subject, body_text, body_html=None, headers=None):
     return message
 
 
-def send_queued(message):
-    """Hand a committed message to the mail queue."""
+def send_queued(*message_ids):
+    """Hand committed messages to the mail queue.
+
+    Take the ids before the commit: reading a row after it would start a new transaction
+    for nothing.
+    """
     from app.mail.tasks import send_mail
 
-    send_mail.delay(message.id)
+    for message_id in message_ids:
+        send_mail.delay(message_id)
 
 
 def build_email(message):

@@ -19,8 +19,12 @@ WITHDRAW_MAX_AGE = 60 * 60 * 24 * 365 * 3
 
 def links(signature):
     return {
-        "confirm": url_for("signatures.confirm_link", token=make_token(CONFIRM, signature.id), _external=True),
-        "withdraw": url_for("signatures.withdraw_link", token=make_token(WITHDRAW, signature.id), _external=True),
+        "confirm": url_for(
+            "signatures.confirm_link", token=make_token(CONFIRM, signature.id), _external=True
+        ),
+        "withdraw": url_for(
+            "signatures.withdraw_link", token=make_token(WITHDRAW, signature.id), _external=True
+        ),
     }
 
 

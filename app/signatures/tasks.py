@@ -33,14 +33,13 @@ def remind_unconfirmed():
     query = _unconfirmed().where(
         Signature.status == S.PENDING, Signature.reminded_at.is_(None), Signature.created_at < cutoff
     )
-    messages = []
+    message_ids = []
     for signature in db.session.scalars(query.limit(5000)):
         signature.reminded_at = utcnow()
-        messages.append(emails.queue_reminder(signature))
+        message_ids.append(emails.queue_reminder(signature).id)
     db.session.commit()
-    for message in messages:
-        send_queued(message)
-    return len(messages)
+    send_queued(*message_ids)
+    return len(message_ids)
 
 
 @shared_task(name="signatures.expire_unconfirmed")

@@ -90,9 +90,9 @@ def _submit(letter, form):
         form.form_errors.append(str(error.message))
         return _show(letter, form, 409 if error.code == "letter_not_open" else 422)
     message = _email_for(result, cleaned["email"], lang)
+    message_ids = [message.id] if message is not None else []
     db.session.commit()
-    if message is not None:
-        send_queued(message)
+    send_queued(*message_ids)
     return redirect(url_for("signatures.thanks", letter_id=letter.id))
 
 
