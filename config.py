@@ -108,6 +108,9 @@ class Config:
     MAIL_USE_SSL = False
     MAIL_TIMEOUT = 30
 
+    #: How many proxies in front of the app set X-Forwarded-For / -Proto; 0 when none.
+    PROXY_COUNT = 0
+
     # Check that the database is migrated and the broker is reachable when serving.
     PREFLIGHT_CHECKS = True
 
@@ -200,6 +203,7 @@ def load_config(env=None, overrides=None):
         if value is not None:
             settings[key] = value
     settings["MAIL_PORT"] = _env_int("MAIL_PORT", settings["MAIL_PORT"])
+    settings["PROXY_COUNT"] = _env_int("PROXY_COUNT", settings["PROXY_COUNT"])
     for key in _INT_SETTINGS:
         settings[key] = _env_int(key, settings[key])
     settings["SIGNATORY_RETENTION_DAYS"] = _env_int(

@@ -16,6 +16,12 @@ def create_app(settings=None):
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy the client's address is in X-Forwarded-For; rate limits need it.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
