@@ -61,5 +61,5 @@ if [ ! -f "$stamp" ] && [ ! -f "$VENV/.installed-$digest-test" ]; then
 fi
 
 if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then
-  "$VENV/bin/pybabel" compile -q -d app/translations
+  out=$("$VENV/bin/pybabel" compile -d app/translations 2>&1) || { echo "$out" >&2; exit 1; }
 fi
