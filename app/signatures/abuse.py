@@ -1,5 +1,6 @@
 """Abuse checks for sign-ons: per-IP rate limits, a honeypot field and a minimum fill time."""
 
+import functools
 import hashlib
 import hmac
 import time
@@ -29,11 +30,17 @@ def _limiter():
     return limiter
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(limits):
+    """The letter's limits, parsed once per distinct setting."""
+    return tuple(parse_many(limits))
+
+
 def within_rate_limits(letter, hashed_ip):
     """Count this sign-on against the letter's limits; False when any limit is exceeded."""
     limiter = _limiter()
     allowed = True
-    for limit in parse_many(letter.sign_on_limits):
+    for limit in _parsed(letter.sign_on_limits):
         # Every limit is hit, so a burst also uses up the sustained allowance.
         allowed = limiter.hit(limit, "sign-on", str(letter.id), hashed_ip) and allowed
     return allowed

@@ -25,7 +25,7 @@ class SignOnResult:
 
     def __init__(self, signature, outcome):
         self.signature = signature
-        #: "created", "held", "bot" or "duplicate"
+        #: "created", "held", "bot", "duplicate" or "held_duplicate" (a duplicate caught by a check)
         self.outcome = outcome
 
 
@@ -46,6 +46,11 @@ def _existing(letter, cleaned):
             query = query.where(Signatory.kind == SignatoryKind.ORGANIZATION, sa.or_(*matches))
             return db.session.scalar(query)
     return None
+
+
+def duplicate_of(letter, cleaned):
+    """The standing signature of `letter` by the same person (email) or organization (name), or None."""
+    return _existing(letter, cleaned)
 
 
 def ensure_open(letter):
@@ -71,7 +76,9 @@ def sign_on(letter, cleaned, language, hashed_ip, hold_reason="", logo_path=None
     existing = _existing(letter, cleaned)
     if existing is not None:
         log.info("duplicate sign-on for letter %s matches signature %s", letter.id, existing.id)
-        return SignOnResult(existing, "duplicate")
+        # No email on a held one: a bot, or a burst sending a signer's address again and again,
+        # must not make us mail the signer.
+        return SignOnResult(existing, "held_duplicate" if hold_reason else "duplicate")
     signatory = new_signatory(cleaned, language, logo_path)
     signature = Signature(
         signatory=signatory,
@@ -129,3 +136,17 @@ def withdraw(signature):
     audit.record("signature.withdraw", signature)
     db.session.flush()
     return True
+
+
+def set_positions(letter, positions, actor):
+    """Staff order the public list: {signature id: position or None}; other letters' ids are ignored."""
+    signatures = db.session.scalars(
+        sa.select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(list(positions)))
+    ).all()
+    changed = [s for s in signatures if s.position != positions[s.id]]
+    for signature in changed:
+        signature.position = positions[signature.id]
+    db.session.flush()
+    if changed:
+        audit.record("signature.positions", letter, actor=actor, changed=len(changed))
+    return len(changed)

@@ -1,7 +1,11 @@
 """The public pages of signing: the form, the confirmation link and the withdrawal link."""
 
+import functools
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+from wtforms.widgets import Select
 
 from app.core.errors import ValidationError
 from app.core.forms import choices
@@ -14,7 +18,7 @@ from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, w
 from app.signatures.forms import SignForm
 from app.signatures.logos import store_logo
 from app.signatures.models import SignatoryKind, SignatureStatus
-from app.signatures.services import confirm, sign_on, withdraw
+from app.signatures.services import STANDING, confirm, sign_on, withdraw
 from app.signatures.validation import clean_sign_on, country_choices
 
 bp = Blueprint("signatures", __name__)
@@ -34,9 +38,41 @@ FIELDS = (
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _country_field_choices(lang):
+    """The country list as the form's choices, built once per language."""
+    return tuple(choices([("", "—"), *country_choices(lang)]))
+
+
+class _CountrySelect(Select):
+    """The country <select>, rendered once per language for everyone who has not chosen yet.
+
+    Its ~250 options were most of the cost of showing the form; the HTML depends only on the
+    language, the field's id and name and the chosen value, so a form with nothing chosen is
+    served from a small per-process cache (any other case renders as before).
+    """
+
+    _rendered = {}
+
+    def __init__(self, lang):
+        super().__init__()
+        self.lang = lang
+
+    def __call__(self, field, **kwargs):
+        if kwargs or field.data not in (None, "") or field.flags.required or field.flags.disabled:
+            return super().__call__(field, **kwargs)
+        key = (self.lang, field.id, field.name, field.data)
+        html = self._rendered.get(key)
+        if html is None:
+            html = self._rendered[key] = super().__call__(field)
+        return html
+
+
 def _form():
     form = SignForm()
-    form.country.choices = choices([("", "—"), *country_choices(current_language())])
+    lang = current_language()
+    form.country.choices = list(_country_field_choices(lang))
+    form.country.widget = _CountrySelect(lang)
     return form
 
 
@@ -47,7 +83,9 @@ def _show(letter, form, status=200):
 @bp.route("/letters/<int:letter_id>/sign", methods=["GET", "POST"])
 @csrf.exempt  # checked by the form itself, so a stale token re-shows the form with its data
 def sign(letter_id):
-    letter = db.get_or_404(Letter, letter_id)
+    # One query: the page shows the campaign; a sign-on needs the letter's current version.
+    related = Letter.campaign if request.method == "GET" else Letter.versions
+    letter = db.get_or_404(Letter, letter_id, options=[joinedload(related)])
     if letter.status not in PUBLIC:
         abort(404)
     form = _form()
@@ -91,16 +129,18 @@ def _submit(letter, form):
         return _show(letter, form, 409 if error.code == "letter_not_open" else 422)
     message = _email_for(result, cleaned["email"], lang)
     message_ids = [message.id] if message is not None else []
+    # Before the commit: reading letter.id after it would load the letter again.
+    thanks_url = url_for("signatures.thanks", letter_id=letter.id)
     db.session.commit()
     send_queued(*message_ids)
-    return redirect(url_for("signatures.thanks", letter_id=letter.id))
+    return redirect(thanks_url)
 
 
 def _email_for(result, email, lang):
     """Which email the sign-on earns; the page says the same thing whatever it is."""
     signature = result.signature
-    if result.outcome == "bot":
-        return None  # the address may be someone else's: never mail on a bot's word
+    if result.outcome in ("bot", "held_duplicate"):
+        return None  # the address may be someone else's: never mail on a bot's word, nor past the limits
     if result.outcome == "duplicate":
         unconfirmed = (
             signature.status in (SignatureStatus.PENDING, SignatureStatus.HELD) and not signature.confirmed_at
@@ -133,6 +173,8 @@ def _link_page(purpose, token, action, done_message, again_message):
             return redirect(request.path)
         changed = action(signature)
         db.session.commit()
+        if not changed and callable(again_message):
+            again_message = again_message(signature)
         return render_template("signatures/done.html", message=done_message if changed else again_message)
     return render_template("signatures/link.html", purpose=purpose, signature=signature, form=form)
 
@@ -144,8 +186,15 @@ def confirm_link(token):
         token,
         confirm,
         _("Thank you: your signature is confirmed."),
-        _("Your signature was already confirmed."),
+        _not_confirmed_again,
     )
+
+
+def _not_confirmed_again(signature):
+    """Why a confirmation changed nothing: done before, or the sign-on no longer stands."""
+    if signature.confirmed_at is not None and signature.status in STANDING:
+        return _("Your signature was already confirmed.")
+    return _("This sign-on can no longer be confirmed (it was withdrawn, has expired or was removed).")
 
 
 @bp.route("/s/withdraw/<token>", methods=["GET", "POST"])

@@ -1,0 +1,122 @@
+"""Staff forms for signatures: decisions, bulk actions, positions, adding, importing, privacy requests."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import Optional
+
+from app.core.errors import ValidationError
+from app.core.forms import choices
+from app.signatures.models import Display, SignatoryKind, SignatureSource, SignatureStatus
+
+S = SignatureStatus
+
+STATUS_LABELS = {
+    S.PENDING: _l("Pending"),
+    S.HELD: _l("Held"),
+    S.CONFIRMED: _l("Confirmed"),
+    S.APPROVED: _l("Approved"),
+    S.REJECTED: _l("Rejected"),
+    S.WITHDRAWN: _l("Withdrawn"),
+    S.EXPIRED: _l("Expired"),
+    S.MERGED: _l("Merged"),
+}
+KIND_LABELS = {SignatoryKind.ORGANIZATION: _l("Organization"), SignatoryKind.INDIVIDUAL: _l("Individual")}
+SOURCE_LABELS = {
+    SignatureSource.FORM: _l("Public form"),
+    SignatureSource.STAFF: _l("Added by staff"),
+    SignatureSource.IMPORT: _l("Imported"),
+    SignatureSource.DEMO: _l("Demo"),
+}
+DISPLAY_LABELS = {
+    Display.FULL: _l("Name in full"),
+    Display.INITIALS: _l("Initials only"),
+    Display.COUNTED: _l("Counted, not listed"),
+}
+HOLD_LABELS = {
+    "rate_limit": _l("Too many sign-ons from one address"),
+    "honeypot": _l("Filled the hidden field (bot?)"),
+    "too_fast": _l("Sent too fast (bot?)"),
+}
+LABELS = {
+    "status": STATUS_LABELS,
+    "kind": KIND_LABELS,
+    "source": SOURCE_LABELS,
+    "display": DISPLAY_LABELS,
+    "hold": HOLD_LABELS,
+}
+#: Highest position staff may give; the public list sorts by it.
+MAX_POSITION = 99_999
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+class DecisionForm(FlaskForm):
+    to = HiddenField()
+    reason = StringField(_l("Reason (staff only)"))
+
+
+class BulkForm(FlaskForm):
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    to = HiddenField()
+    reason = StringField(_l("Reason for rejecting (staff only)"))
+
+
+class MergeForm(FlaskForm):
+    into = IntegerField(_l("Keep signature #"), validators=[Optional()])
+
+
+class AddSignatureForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind"), choices=choices(KIND_LABELS.items()), default="individual", validate_choice=False
+    )
+    name_en = StringField(_l("Name in English"))
+    name_ko = StringField(_l("Name in Korean"))
+    line = StringField(_l("Affiliation, relationship or one-line description"))
+    country = SelectField(_l("Country"), validate_choice=False)
+    email = StringField(_l("Email (optional, never shown)"))
+    display = SelectField(_l("Show the name"), choices=choices(DISPLAY_LABELS.items()), validate_choice=False)
+    consent = BooleanField(_l("The signer agreed to be published as chosen above."))
+
+    def sign_on_data(self):
+        names = ("kind", "name_en", "name_ko", "line", "country", "email", "display", "consent")
+        return {name: self[name].data for name in names}
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file (UTF-8)"))
+    #: Set on the preview page: the signed name of the uploaded file kept on the server.
+    token = HiddenField()
+
+
+class LookupForm(FlaskForm):
+    email = StringField(_l("Email address"))
+
+
+class EraseForm(LookupForm):
+    confirm = BooleanField(_l("The person asked for erasure, and I have checked that the request is theirs."))
+
+
+def read_positions(formdata):
+    """{signature id: position or None} from the fields named position-<id>; ValidationError if bad."""
+    positions = {}
+    for key, value in formdata.items():
+        prefix, _sep, number = key.partition("-")
+        if prefix != "position" or not _DIGITS.fullmatch(number):
+            continue
+        value = value.strip()
+        if value and (not _DIGITS.fullmatch(value) or int(value) > MAX_POSITION):
+            raise ValidationError(
+                _l("Positions are whole numbers from 0 to %(max)d, or empty.", max=MAX_POSITION)
+            )
+        positions[int(number)] = int(value) if value else None
+    return positions

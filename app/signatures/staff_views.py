@@ -1,0 +1,296 @@
+"""Staff pages for a letter's signatures (moderate, order, add, import, export) and privacy requests."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.auth.access import role_required, staff_required
+from app.campaigns.public import forget_letter
+from app.core import audit
+from app.core.errors import DomainError
+from app.core.forms import choices
+from app.core.i18n import current_language
+from app.core.pagination import paginate
+from app.core.timeutil import utcnow
+from app.extensions import db
+from app.letters.forms import ActionForm
+from app.letters.models import Letter
+from app.signatures import exporting, importing, privacy
+from app.signatures import staff_forms as forms
+from app.signatures.models import Signature, SignatureStatus
+from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
+from app.signatures.services import add_by_staff, set_positions
+from app.signatures.validation import clean_sign_on, country_choices
+
+bp = Blueprint("signatures_staff", __name__)
+
+PER_PAGE = 50
+LIST = "/staff/letters/<int:letter_id>/signatures"
+ONE = LIST + "/<int:signature_id>"
+_STATUSES = {str(status) for status in SignatureStatus}
+#: Which buttons a row gets: {target: statuses it may come from}.
+_TRANSITIONS = {str(to): {str(s) for s in sources} for to, sources in STAFF_TRANSITIONS.items()}
+_BULK = (SignatureStatus.APPROVED, SignatureStatus.REJECTED)
+
+
+def _filters():
+    """The list's status filter and search from the query string; an unknown status shows all."""
+    status = request.args.get("status", "")
+    return {"status": status if status in _STATUSES else "", "q": request.args.get("q", "").strip()[:200]}
+
+
+def _back(letter_id):
+    """Back to the list as the staff member left it: same filter, search and page."""
+    args = {key: request.args[key] for key in ("status", "q", "page") if request.args.get(key)}
+    return redirect(url_for(".index", letter_id=letter_id, **args))
+
+
+def _refused(letter_id, message):
+    db.session.rollback()
+    flash(str(message), "error")
+    return _back(letter_id)
+
+
+def _done(letter, message):
+    db.session.commit()
+    forget_letter(letter)
+    flash(message, "info")
+    return _back(letter.id)
+
+
+def _signature(letter_id, signature_id):
+    signature = db.get_or_404(Signature, signature_id)
+    if signature.letter_id != letter_id:
+        abort(404)
+    return signature
+
+
+def _add_form():
+    form = forms.AddSignatureForm()
+    form.country.choices = choices([("", "—"), *country_choices(current_language())])
+    return form
+
+
+def _list_page(letter, add_form, status=200):
+    filters = _filters()
+    page = paginate(exporting.listing_query(letter, **filters), request.args.get("page"), PER_PAGE)
+    return render_template(
+        "signatures/staff_list.html",
+        letter=letter,
+        page=page,
+        filters=filters,
+        counts=exporting.status_counts(letter),
+        add_form=add_form,
+        labels=forms.LABELS,
+        transitions=_TRANSITIONS,
+    ), status
+
+
+def _download(body, mimetype, filename):
+    response = Response(body, content_type=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get(LIST)
+@staff_required
+def index(letter_id):
+    return _list_page(db.get_or_404(Letter, letter_id), _add_form())
+
+
+@bp.post(ONE + "/decide")
+@role_required("editor")
+def decide_one(letter_id, signature_id):
+    signature = _signature(letter_id, signature_id)
+    form = forms.DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        decide(signature, form.to.data, current_user, reason=form.reason.data)
+    except DomainError as error:
+        return _refused(letter_id, error.message)
+    status = forms.STATUS_LABELS[signature.status]
+    return _done(signature.letter, _("Signature #%(id)d is now: %(status)s.", id=signature.id, status=status))
+
+
+@bp.post(ONE + "/merge")
+@role_required("editor")
+def merge_one(letter_id, signature_id):
+    duplicate = _signature(letter_id, signature_id)
+    form = forms.MergeForm()
+    keep = db.session.get(Signature, form.into.data) if form.validate_on_submit() and form.into.data else None
+    if keep is None or keep.letter_id != letter_id:
+        return _refused(letter_id, _("Enter the number of a signature of this letter to keep."))
+    try:
+        merge(duplicate, keep, current_user)
+    except DomainError as error:
+        return _refused(letter_id, error.message)
+    message = _("Signature #%(id)d is merged into #%(into)d.", id=duplicate.id, into=keep.id)
+    return _done(duplicate.letter, message)
+
+
+@bp.post(LIST + "/bulk")
+@role_required("editor")
+def bulk(letter_id):
+    letter = db.get_or_404(Letter, letter_id)
+    form = forms.BulkForm()
+    if not form.validate_on_submit() or form.to.data not in _BULK:
+        abort(400)
+    query = sa.select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(form.ids.data))
+    signatures = db.session.scalars(query.order_by(Signature.id)).all()
+    if not signatures:
+        return _refused(letter.id, _("Tick the signatures to act on first."))
+    for signature in signatures:
+        try:
+            decide(signature, form.to.data, current_user, reason=form.reason.data)
+        except DomainError as error:
+            message = _(
+                "Signature #%(id)d: %(message)s Nothing was changed.", id=signature.id, message=error.message
+            )
+            return _refused(letter.id, message)
+    status = forms.STATUS_LABELS[SignatureStatus(form.to.data)]
+    count = len(signatures)
+    message = ngettext(
+        "%(num)d signature is now: %(status)s.",
+        "%(num)d signatures are now: %(status)s.",
+        count,
+        status=status,
+    )
+    return _done(letter, message)
+
+
+@bp.post(LIST + "/positions")
+@role_required("editor")
+def positions(letter_id):
+    letter = db.get_or_404(Letter, letter_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        changed = set_positions(letter, forms.read_positions(request.form), current_user)
+    except DomainError as error:
+        return _refused(letter.id, error.message)
+    return _done(letter, ngettext("%(num)d position saved.", "%(num)d positions saved.", changed))
+
+
+@bp.post(LIST + "/add")
+@role_required("editor")
+def add(letter_id):
+    letter = db.get_or_404(Letter, letter_id)
+    form = _add_form()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        cleaned = clean_sign_on(form.sign_on_data(), require_email=False)
+        signature = add_by_staff(letter, cleaned, current_user, language=importing.signer_language(cleaned))
+    except DomainError as error:
+        db.session.rollback()
+        for key, message in error.fields.items():
+            if key in form:
+                form[key].errors = [str(message)]
+        flash(str(error.message), "error")
+        return _list_page(letter, form, 422)
+    return _done(letter, _("Signature #%(id)d is added and approved.", id=signature.id))
+
+
+def _import_page(letter, form, preview=None, status=200):
+    return render_template(
+        "signatures/staff_import.html",
+        letter=letter,
+        form=form,
+        preview=preview,
+        columns=importing.COLUMNS,
+    ), status
+
+
+@bp.route(LIST + "/import", methods=["GET", "POST"])
+@role_required("editor")
+def import_csv(letter_id):
+    letter = db.get_or_404(Letter, letter_id)
+    form = forms.ImportForm()
+    if not form.validate_on_submit():
+        return _import_page(letter, form, status=400 if request.method == "POST" else 200)
+    try:
+        if not form.token.data:
+            return _import_page(letter, form, preview=importing.preview_upload(letter, form.file.data))
+        added = importing.import_staged(letter, form.token.data, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _import_page(letter, form, status=422)
+    db.session.commit()
+    importing.discard(letter, form.token.data)
+    forget_letter(letter)
+    flash(ngettext("%(num)d signature imported.", "%(num)d signatures imported.", added), "info")
+    return redirect(url_for(".index", letter_id=letter.id))
+
+
+@bp.get("/staff/signatures/import-template.csv")
+@role_required("editor")
+def import_template():
+    return _download(importing.template_csv(), "text/csv; charset=utf-8", "signatures-template.csv")
+
+
+@bp.get(LIST + "/export.<any(csv, json):fmt>")
+@role_required("editor")
+def export(letter_id, fmt):
+    letter = db.get_or_404(Letter, letter_id)
+    records = exporting.export_records(letter)
+    audit.record("signature.export", letter, actor=current_user, format=fmt, count=len(records))
+    db.session.commit()
+    if fmt == "csv":
+        return _download(
+            exporting.to_csv(records), "text/csv; charset=utf-8", exporting.export_filename(letter, fmt)
+        )
+    return _download(exporting.to_json(records), "application/json", exporting.export_filename(letter, fmt))
+
+
+def _privacy_page(form, found=None, status=200):
+    return render_template(
+        "signatures/staff_privacy.html", form=form, found=found, labels=forms.LABELS
+    ), status
+
+
+@bp.route("/staff/privacy", methods=["GET", "POST"])
+@role_required("admin")
+def privacy_lookup():
+    form = forms.LookupForm()
+    found = privacy.find_signatories(form.email.data) if form.validate_on_submit() else None
+    return _privacy_page(form, found)
+
+
+@bp.post("/staff/privacy/export")
+@role_required("admin")
+def privacy_export():
+    form = forms.LookupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    body = privacy.personal_data(privacy.find_signatories(form.email.data), current_user)
+    db.session.commit()
+    return _download(body, "application/json", f"personal-data-{utcnow():%Y-%m-%d}.json")
+
+
+@bp.post("/staff/privacy/erase")
+@role_required("admin")
+def privacy_erase():
+    form = forms.EraseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    signatories = privacy.find_signatories(form.email.data)
+    if not form.confirm.data:
+        flash(_("Tick the box to confirm that the person asked for erasure."), "error")
+        return _privacy_page(form, signatories, 422)
+    letters = privacy.erase_person(signatories, current_user)
+    db.session.commit()
+    for letter in letters:
+        forget_letter(letter)
+    count = len(signatories)
+    flash(
+        ngettext(
+            "%(num)d record of this person is erased.", "%(num)d records of this person are erased.", count
+        ),
+        "info",
+    )
+    return redirect(url_for(".privacy_lookup"))
