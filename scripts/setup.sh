@@ -9,9 +9,10 @@ mode="${1:-run}"
 PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
 
-# Debian/Ubuntu packages: Pango and a base font for WeasyPrint, venv support.
+# Debian/Ubuntu packages: Pango and a base font for WeasyPrint, venv support; for the tests, Chromium
+# and its driver (browser tests) and poppler-utils (pdftotext and pdffonts read the rendered PDFs).
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core shared-mime-info)
-test_packages=()
+test_packages=(chromium chromium-driver poppler-utils)
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "Undersigned needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2

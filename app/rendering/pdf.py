@@ -1,0 +1,163 @@
+"""Letter contexts to one PDF: WeasyPrint with the project's fonts, Korean keep-all, nothing fetched.
+
+Contract (used by the PDF pipeline):
+
+    render_pdf(contexts, pdfa=False, progress=None, *, logo_folder=None, created=None) -> bytes
+
+- ``contexts``: letter contexts (app.rendering.context.letter_context), e.g. [en], [ko] or
+  [en, ko]; each is its own part, starting on a new page with its own "1 / N" page numbers and
+  its own language. Metadata: title of the first part's letter, author the campaign, language the
+  first part's.
+- ``pdfa``: PDF/A-3b ("pdf/a-3b") instead of plain PDF.
+- ``progress(done, total)``: called after each part is laid out and once the PDF is written
+  (total = parts + 1).
+- ``logo_folder``: the folder ``logo:<name>`` URLs are served from; by default the app's
+  ``UPLOAD_FOLDER``/logos when there is an app context, else none.
+- ``created``: the creation and modification date (a datetime; now, in UTC, by default).
+"""
+
+import functools
+import io
+import threading
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
+from weasyprint.document import DocumentMetadata
+from weasyprint.text.fonts import FontConfiguration
+
+from app.rendering.fetcher import AssetFetcher, asset_url
+from app.rendering.html import render_letter_html
+from app.rendering.typography import keep_words_together
+
+#: WeasyPrint's name for PDF/A-3 level B (see weasyprint.pdf.pdfa.VARIANTS).
+PDFA_VARIANT = "pdf/a-3b"
+GENERATOR = "Undersigned"
+
+_local = threading.local()
+
+
+def letter_document_html(context):
+    """The final HTML WeasyPrint gets: the design rendered, Korean words kept together."""
+    return keep_words_together(render_letter_html(context))
+
+
+def _shared():
+    """(font configuration, stylesheets), built once per thread: loading the fonts is the slow part.
+
+    A FontConfiguration holds a Pango font map, which is not thread-safe: one per thread.
+    """
+    shared = getattr(_local, "shared", None)
+    if shared is None:
+        font_config = FontConfiguration()
+        fetcher = AssetFetcher()
+        fonts = CSS(url=asset_url("fonts/fonts.css"), url_fetcher=fetcher, font_config=font_config)
+        if fetcher.denied:
+            raise RuntimeError(f"letter fonts missing: {fetcher.denied}")
+        shared = _local.shared = (font_config, [fonts])
+    return shared
+
+
+@functools.cache
+def _srgb_icc():
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _pdfa_options(pdfa):
+    """(render options, write options) for plain PDF or PDF/A-3b.
+
+    PDF/A needs an sRGB output intent. WeasyPrint 70 would open its sRGB2014.icc for each PDF
+    and never close it (a ResourceWarning per render), so we hand it the profile, read here, and
+    write with output_intent "" so that it does not load its own; the document keeps "srgb",
+    the key of our profile, as its output intent.
+    """
+    if not pdfa:
+        return {"pdf_variant": None}, {"pdf_variant": None}
+    profile = ColorProfile(
+        io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+    render = {"pdf_variant": PDFA_VARIANT, "output_intent": "srgb", "color_profiles": {"srgb": profile}}
+    return render, {"pdf_variant": PDFA_VARIANT, "output_intent": ""}
+
+
+def default_logo_folder():
+    if has_app_context() and current_app.config.get("UPLOAD_FOLDER"):
+        return Path(current_app.config["UPLOAD_FOLDER"]) / "logos"
+    return None
+
+
+def _w3c(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def letter_metadata(contexts, created=None):
+    """Title, author (the campaign), subject, keywords, dates and language of the first part."""
+    first = contexts[0]
+    letter = first["letter"]
+    campaign = first["campaign"]["title"]
+    title = letter["title"] or letter["subject"] or campaign
+    keywords = []
+    for context in contexts:
+        for word in (context["campaign"]["title"], context["letter"]["title"]):
+            if word and word not in keywords:
+                keywords.append(word)
+    moment = _w3c(created or datetime.now(UTC))
+    return DocumentMetadata(
+        title=title,
+        authors=[campaign] if campaign else [],
+        description=letter["subject"] or None,
+        keywords=keywords,
+        generator=GENERATOR,
+        created=moment,
+        modified=moment,
+        lang=first["lang"],
+    )
+
+
+def _report(progress, done, total):
+    if progress is not None:
+        progress(done, total)
+
+
+def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None):
+    """One PDF from finished HTML documents, each laid out on its own pages with the shared fonts.
+
+    ``metadata`` (a weasyprint DocumentMetadata) replaces whatever the documents declare, so no
+    ``<meta>`` or ``<link rel=attachment>`` in them is ever used.
+    """
+    htmls = list(htmls)
+    fetcher = fetcher if fetcher is not None else AssetFetcher()
+    font_config, stylesheets = _shared()
+    render_options, write_options = _pdfa_options(pdfa)
+    total = len(htmls) + 1
+    documents = []
+    for done, html in enumerate(htmls, start=1):
+        # base_url=None: a relative URL resolves to nothing, and every absolute one meets the fetcher.
+        document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=stylesheets, **render_options
+        )
+        documents.append(document)
+        _report(progress, done, total)
+    combined = documents[0].copy([page for document in documents for page in document.pages])
+    combined.metadata = metadata
+    pdf = combined.write_pdf(**write_options)
+    _report(progress, total, total)
+    return pdf
+
+
+def render_pdf(contexts, pdfa=False, progress=None, *, logo_folder=None, created=None, fetcher=None):
+    """The PDF of one or more letter contexts, as bytes (see the module docstring).
+
+    ``fetcher`` replaces the AssetFetcher (tests pass their own to see what was asked for).
+    """
+    contexts = list(contexts)
+    if not contexts:
+        raise ValueError("render_pdf needs at least one letter context")
+    if fetcher is None:
+        fetcher = AssetFetcher(logo_folder if logo_folder is not None else default_logo_folder())
+    htmls = [letter_document_html(context) for context in contexts]
+    metadata = letter_metadata(contexts, created)
+    return pdf_from_html(htmls, metadata, pdfa=pdfa, progress=progress, fetcher=fetcher)
