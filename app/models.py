@@ -4,6 +4,7 @@ from app.auth.models import ApiToken, Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core.audit import AuditLog
 from app.deliveries.models import Channel, Delivery, DeliveryStatus
+from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.letters.models import (
     Letter,
     LetterRecipient,
@@ -31,6 +32,10 @@ __all__ = [
     "Delivery",
     "DeliveryStatus",
     "Display",
+    "Document",
+    "DocumentLanguage",
+    "DocumentStatus",
+    "DocumentVariant",
     "Letter",
     "LetterRecipient",
     "LetterRevision",

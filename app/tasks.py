@@ -1,4 +1,5 @@
 """Every Celery task module, imported so that a worker knows every task."""
 
+from app.documents import tasks as document_tasks  # noqa: F401
 from app.mail import tasks as mail_tasks  # noqa: F401
 from app.signatures import tasks as signature_tasks  # noqa: F401

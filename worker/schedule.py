@@ -5,6 +5,10 @@ from datetime import timedelta
 BEAT_SCHEDULE = {
     "requeue-stuck-mail": {"task": "mail.requeue_stuck", "schedule": timedelta(minutes=5)},
     "remind-unconfirmed-signers": {"task": "mail.remind_unconfirmed", "schedule": timedelta(minutes=15)},
-    "expire-unconfirmed-signatures": {"task": "signatures.expire_unconfirmed", "schedule": timedelta(hours=1)},
+    "expire-unconfirmed-signatures": {
+        "task": "signatures.expire_unconfirmed",
+        "schedule": timedelta(hours=1),
+    },
     "anonymize-closed-letters": {"task": "signatures.anonymize_closed", "schedule": timedelta(hours=6)},
+    "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
 }

@@ -8,4 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The API takes no cookies, only bearer tokens, so a forged cross-site request carries no rights.
 csrf.exempt(bp)
 
-from app.api import campaigns, docs, letters, signatures  # noqa: E402,F401
+from app.api import campaigns, docs, documents, letters, signatures  # noqa: E402,F401

@@ -85,10 +85,10 @@ DOC_PATHS = {
 
 
 def openapi_document(server_url):
-    from app.api import campaigns, letters, signatures
+    from app.api import campaigns, documents, letters, signatures
 
     paths, schemas = dict(DOC_PATHS), {"Error": ERROR, "Bilingual": BILINGUAL}
-    for module in (campaigns, letters, signatures):
+    for module in (campaigns, letters, signatures, documents):
         paths.update(module.PATHS)
         schemas.update(module.SCHEMAS)
     return {

@@ -7,6 +7,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.core.cache import get_cache
 from app.core.i18n import localized_date
 from app.core.sanitizing import render_markdown
+from app.documents.public import public_document_keys
 from app.extensions import db
 from app.letters.models import LetterStatus
 from app.responses.models import StatusEvent
@@ -69,6 +70,8 @@ def build_campaign_page(slug, lang):
                 "body_html": str(render_markdown(texts["body"])),
                 "count": signatures["count"],
                 "signatories": signatures["signatories"],
+                # Which PDFs are current; their states are read per request (campaigns.views).
+                "document_keys": public_document_keys(letter),
             }
         )
     events = db.session.scalars(

@@ -14,6 +14,7 @@ from app.campaigns.public import campaign_page_data
 from app.campaigns.services import create_campaign
 from app.core.errors import DomainError
 from app.core.i18n import current_language, localized_date
+from app.documents.public import download_states
 from app.extensions import db
 
 bp = Blueprint("campaigns", __name__)
@@ -33,7 +34,12 @@ def show(slug):
     page = campaign_page_data(slug, lang)
     if page is None:
         abort(404)
-    html = render_template("campaigns/show.html", page=page, now_date=localized_date(date.today(), lang))
+    html = render_template(
+        "campaigns/show.html",
+        page=page,
+        now_date=localized_date(date.today(), lang),
+        downloads=download_states(page["letters"]),
+    )
     response = make_response(html)
     if not current_user.is_authenticated:
         # Readers far outnumber signers: let browsers and proxies keep the page briefly.

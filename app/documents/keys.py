@@ -5,45 +5,21 @@ import json
 import os
 import threading
 
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.letters.models import LetterRecipient
+from app.recipients.models import Recipient
 from app.rendering.environment import TEMPLATES_ROOT
-from app.signatures.models import Display
-from app.signatures.public import initials, public_signatures
+
+#: Folders of letter_templates/ that every design uses.
+SHARED_ASSETS = ("fonts",)
 
 #: Bumped when the key's ingredients change, so that old keys never match new documents.
 KEY_FORMAT = 1
 
 _template_hashes = {}
 _lock = threading.Lock()
-
-
-def _listed_row(signature, signatory, position):
-    def name(lang):
-        full = signatory.name(lang)
-        return initials(full) if signatory.display == Display.INITIALS else full
-
-    def line(lang):
-        return "" if signatory.display == Display.INITIALS else signatory.line(lang)
-
-    return {
-        "position": position,
-        "signature_id": signature.id,
-        "signatory_id": signatory.id,
-        "kind": str(signatory.kind),
-        "display": str(signatory.display),
-        "name": {"en": name("en"), "ko": name("ko")},
-        "line": {"en": line("en"), "ko": line("ko")},
-    }
-
-
-def signatory_snapshot(letter):
-    """The public list as a PDF prints it (same rules as signatures.public.public_list), with ids."""
-    rows, count = [], 0
-    for signature, signatory in public_signatures(letter):
-        count += 1
-        if signatory.display == Display.COUNTED or not signatory.has_consented:
-            continue
-        rows.append(_listed_row(signature, signatory, len(rows) + 1))
-    return {"count": count, "signatories": rows}
 
 
 def _file_stats(folder):
@@ -57,12 +33,11 @@ def _file_stats(folder):
     return tuple(stats)
 
 
-def template_hash(name):
-    """SHA-256 over the design's files (names and bytes); recomputed only when a file changed."""
-    folder = TEMPLATES_ROOT / name
+def _folder_hash(folder):
+    """SHA-256 over a folder's file names and bytes; recomputed only when a file changed."""
     stats = _file_stats(folder)
     with _lock:
-        cached = _template_hashes.get(name)
+        cached = _template_hashes.get(folder)
     if cached and cached[0] == stats:
         return cached[1]
     digest = hashlib.sha256()
@@ -71,19 +46,35 @@ def template_hash(name):
         digest.update(hashlib.sha256((folder / relative).read_bytes()).digest())
     value = digest.hexdigest()
     with _lock:
-        _template_hashes[name] = (stats, value)
+        _template_hashes[folder] = (stats, value)
     return value
+
+
+def template_hash(name):
+    """SHA-256 over the design's files and the assets every design shares (letter_templates/fonts)."""
+    parts = [_folder_hash(TEMPLATES_ROOT / name)]
+    parts += [_folder_hash(TEMPLATES_ROOT / shared) for shared in SHARED_ASSETS]
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
+
+
+def _letter_recipients(letter):
+    query = sa.select(Recipient).join(LetterRecipient, LetterRecipient.recipient_id == Recipient.id)
+    query = query.where(LetterRecipient.letter_id == letter.id).order_by(LetterRecipient.position)
+    return db.session.scalars(query).all()
 
 
 def _addressing(letter, recipient):
     """What else the PDF prints from the database: the campaign's title and the address blocks."""
-    recipients = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
+    recipients = [recipient] if recipient is not None else _letter_recipients(letter)
     fields = ("name", "addressee", "address")
     return {
         "campaign": [letter.campaign.title_en, letter.campaign.title_ko],
         "single_language": str(letter.single_language or ""),
         "recipients": [
-            {"id": r.id, **{f"{f}_{lang}": getattr(r, f"{f}_{lang}") for f in fields for lang in ("en", "ko")}}
+            {
+                "id": r.id,
+                **{f"{f}_{lang}": getattr(r, f"{f}_{lang}") for f in fields for lang in ("en", "ko")},
+            }
             for r in recipients
         ],
     }

@@ -1,0 +1,135 @@
+"""Document services: find or queue a letter's PDF, retry a failed one, render and sign one."""
+
+import hashlib
+import logging
+from io import BytesIO
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from app.core import audit
+from app.core.errors import Conflict, ValidationError
+from app.core.timeutil import utcnow
+from app.documents import storage
+from app.documents.keys import content_key, template_hash
+from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
+from app.documents.signing import sign_pdf
+from app.documents.snapshot import apply_snapshot, signatory_snapshot
+from app.extensions import db
+from app.rendering.context import letter_context
+
+log = logging.getLogger(__name__)
+
+
+def parse_language(value):
+    try:
+        return DocumentLanguage(value)
+    except ValueError:
+        raise ValidationError(
+            _l("The language must be en, ko or both."), fields={"lang": _l("Unknown language.")}
+        ) from None
+
+
+def parse_variant(value):
+    try:
+        return DocumentVariant(value or DocumentVariant.STANDARD)
+    except ValueError:
+        raise ValidationError(
+            _l("The variant must be standard or pdfa."), fields={"variant": _l("Unknown variant.")}
+        ) from None
+
+
+def current_document(letter, language, recipient=None, variant=DocumentVariant.STANDARD):
+    """The letter's document as it stands now: found by its content key, or a new queued row (flushed).
+
+    Returns (document, created). A concurrent request may insert the same key first: the caller
+    rolls back on IntegrityError and asks again.
+    """
+    version = letter.current_version
+    if version is None:
+        raise Conflict(_l("This letter has no frozen version yet."), code="no_version")
+    language, variant = parse_language(language), parse_variant(variant)
+    snapshot = signatory_snapshot(letter)
+    key = content_key(letter, version, snapshot, language, recipient, variant)
+    document = db.session.scalar(sa.select(Document).where(Document.key == key))
+    if document is not None:
+        return document, False
+    document = Document(
+        key=key,
+        letter_id=letter.id,
+        version_id=version.id,
+        language=language,
+        recipient_id=recipient.id if recipient is not None else None,
+        variant=variant,
+        template=letter.template,
+        template_hash=template_hash(letter.template),
+        signatories=snapshot,
+        signatory_count=snapshot["count"],
+        as_of=utcnow(),
+    )
+    db.session.add(document)
+    db.session.flush()
+    log.info("queued document %s: letter %s %s %s", document.id, letter.id, language, variant)
+    return document, True
+
+
+def retry_document(document, actor=None):
+    """Queue a failed document again (staff); the caller sends it to the pdf queue after commit."""
+    if document.status != DocumentStatus.FAILED:
+        raise Conflict(_l("Only a failed document can be rendered again."), code="not_failed")
+    document.requeue()
+    db.session.flush()
+    audit.record("document.retry", document, actor=actor)
+    return document
+
+
+def claim_document(document_id):
+    """Mark a queued document as rendering; False when another worker has it or it is done."""
+    result = db.session.execute(
+        sa.update(Document)
+        .where(Document.id == document_id, Document.status == DocumentStatus.QUEUED)
+        .values(
+            status=DocumentStatus.RENDERING,
+            progress=0,
+            attempts=Document.attempts + 1,
+            started_at=utcnow(),
+        )
+    )
+    return result.rowcount == 1
+
+
+def document_contexts(document):
+    """One rendering context per language, with the signatories of the snapshot, not of today."""
+    as_of = document.as_of.date()
+    contexts = []
+    for lang in document.language.languages:
+        context = letter_context(
+            document.letter, lang, version=document.version, recipient=document.recipient, as_of=as_of
+        )
+        context["template"] = document.template
+        apply_snapshot(context, document.signatories, lang, as_of)
+        contexts.append(context)
+    return contexts
+
+
+def page_count(pdf):
+    return int(PdfFileReader(BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
+
+
+def render_document(document, progress=None):
+    """Render, sign and store the document's PDF, then mark it ready (flushed).
+
+    Template errors, SoftTimeLimitExceeded and OSError (a full disk) reach the caller.
+    """
+    from app.rendering.pdf import render_pdf  # WeasyPrint loads only where PDFs are made
+
+    contexts = document_contexts(document)
+    pdf = render_pdf(contexts, pdfa=document.variant == DocumentVariant.PDFA, progress=progress)
+    signed = sign_pdf(pdf)
+    storage.write_atomically(storage.path_for(document.token), signed)
+    document.template_hash = template_hash(document.template)
+    document.finish(hashlib.sha256(signed).hexdigest(), len(signed), page_count(signed))
+    db.session.flush()
+    log.info("rendered document %s: %d bytes, %d pages", document.id, document.size, document.page_count)
+    return document

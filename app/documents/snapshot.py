@@ -1,0 +1,97 @@
+"""A document's signatory snapshot: the public list as printed, taken when the document is asked for."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.rendering.context import LABELS, long_date
+from app.signatures.models import Display, Signatory, SignatoryKind, Signature
+from app.signatures.public import _listed_condition, initials
+
+#: The columns the snapshot needs; plain rows, not ORM objects: a list may have thousands.
+_COLUMNS = (
+    Signature.id.label("signature_id"),
+    Signatory.id.label("signatory_id"),
+    Signatory.kind,
+    Signatory.display,
+    Signatory.has_consented,
+    Signatory.name_en,
+    Signatory.name_ko,
+    Signatory.line_en,
+    Signatory.line_ko,
+)
+
+
+def _listed(letter):
+    """The rows of signatures.public.public_signatures (same condition and order), as columns."""
+    query = (
+        sa.select(*_COLUMNS)
+        .join(Signatory, Signature.signatory_id == Signatory.id)
+        .where(Signature.letter_id == letter.id, _listed_condition(letter))
+        .order_by(
+            sa.case((Signatory.kind == SignatoryKind.ORGANIZATION, 0), else_=1),
+            Signature.position.is_(None),
+            Signature.position,
+            Signature.confirmed_at,
+            Signature.id,
+        )
+    )
+    return db.session.execute(query).all()
+
+
+def _either(row, field, lang):
+    other = "en" if lang == "ko" else "ko"
+    return getattr(row, f"{field}_{lang}") or getattr(row, f"{field}_{other}")
+
+
+def _printed(row, position):
+    hidden = row.display == Display.INITIALS
+    return {
+        "position": position,
+        "signature_id": row.signature_id,
+        "signatory_id": row.signatory_id,
+        "kind": str(row.kind),
+        "display": str(row.display),
+        "name": {
+            lang: initials(n) if hidden else n for lang in ("en", "ko") for n in [_either(row, "name", lang)]
+        },
+        "line": {lang: "" if hidden else _either(row, "line", lang) for lang in ("en", "ko")},
+    }
+
+
+def signatory_snapshot(letter):
+    """The public list as a PDF prints it (the rules of signatures.public.public_list), with ids."""
+    rows, count = [], 0
+    for row in _listed(letter):
+        count += 1
+        if row.display == Display.COUNTED or not row.has_consented:
+            continue
+        rows.append(_printed(row, len(rows) + 1))
+    return {"count": count, "signatories": rows}
+
+
+def _labels(lang, count, as_of):
+    """The design's words around the list, as app.rendering.context makes them."""
+    labels = dict(LABELS[lang])
+    one = labels.pop("signatories_count_one")
+    counted = one if count == 1 else labels["signatories_count"]
+    labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
+    labels["signatories_count"] = counted.format(date=as_of, count=count)
+    return labels
+
+
+def apply_snapshot(context, snapshot, lang, as_of):
+    """Replace the context's signatories (read at render time) with the snapshot's, in `lang`."""
+    rows = snapshot.get("signatories", [])
+
+    def listed(kind):
+        return [{"name": r["name"][lang], "line": r["line"][lang]} for r in rows if r["kind"] == kind]
+
+    signatories = {
+        "organizations": listed("organization"),
+        "individuals": listed("individual"),
+        "count": snapshot.get("count", 0),
+        "as_of": long_date(as_of, lang),
+    }
+    context["signatories"] = signatories
+    context["labels"] = {**context["labels"], **_labels(lang, signatories["count"], signatories["as_of"])}
+    return context

@@ -1,0 +1,130 @@
+"""A real pdf worker (prefork, memory cap, time limits) renders documents sent through Redis."""
+
+import io
+import subprocess
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from app.documents import storage
+from app.documents.models import Document, DocumentStatus, FailureReason
+from app.documents.services import current_document
+from app.documents.signing import coalition_certificate
+from app.documents.verify import verify_pdf
+from app.extensions import db
+from app.models import Signatory, SignatoryKind, Signature, SignatureStatus
+from tests.conftest import REDIS_URL
+from tests.worker.test_real_worker import CELERY, ROOT, Worker, purge_queues, sending_app, worker_env
+
+#: A worker of the pdf queue as production runs it (README), one child at a time.
+PDF_WORKER = [CELERY, "-A", "worker", "worker", "--queues=pdf", "--pool=prefork", "--concurrency=1"]
+PDF_WORKER += ["--max-memory-per-child=400000", "--without-mingle", "--without-gossip", "--loglevel=INFO"]
+
+
+class PdfWorker(Worker):
+    def __init__(self, **settings):  # Worker with another command line
+        self.process = subprocess.Popen(
+            PDF_WORKER,
+            cwd=ROOT,
+            env=worker_env(**settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+
+@pytest.fixture
+def pdf_worker(app, database_url, document_folder):
+    """Start a pdf worker sharing this app's database, documents folder and signing key."""
+    purge_queues(REDIS_URL)
+    workers = []
+
+    def start(**settings):
+        environment = {
+            "APP_ENV": "testing",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": REDIS_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "INSTANCE_PATH": app.instance_path,
+            "DOCUMENT_FOLDER": str(document_folder),
+            **settings,
+        }
+        worker = PdfWorker(**environment)
+        workers.append(worker)
+        worker.wait_until_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        print(f"--- worker output ---\n{worker.output}")
+
+
+def send_render(database_url, document_id):
+    """Send pdf.render as the web app does: TASK_ROUTES puts it on the pdf queue."""
+    with sending_app(database_url, REDIS_URL) as app:
+        app.extensions["celery"].send_task("pdf.render", args=[document_id])
+
+
+def wait_until_done(document_id, timeout=60):
+    query = sa.select(Document.status).where(Document.id == document_id)
+    deadline = time.monotonic() + timeout
+    while (status := db.session.execute(query).scalar_one()) in (
+        DocumentStatus.QUEUED,
+        DocumentStatus.RENDERING,
+    ):
+        assert time.monotonic() < deadline, f"document {document_id} is still {status} after {timeout} s"
+        db.session.rollback()
+        time.sleep(0.2)
+    db.session.expire_all()
+    return db.session.get(Document, document_id)
+
+
+@pytest.mark.slow
+@pytest.mark.committed
+def test_pdf_worker_renders_a_document_sent_through_redis(pdf_worker, database_url, letter):
+    worker = pdf_worker()
+    document, _ = current_document(letter, "both")
+    db.session.commit()
+    send_render(database_url, document.id)
+    document = wait_until_done(document.id)
+    assert document.status == DocumentStatus.READY, worker.output
+    data = storage.read(document.token)
+    [embedded] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    context = ValidationContext(trust_roots=[coalition_certificate()], allow_fetching=False)
+    assert validate_pdf_signature(embedded, signer_validation_context=context).bottom_line
+    assert verify_pdf(data).is_authentic
+    assert "pdf.render" in worker.output and "succeeded" in worker.output
+
+
+@pytest.mark.slow
+@pytest.mark.committed
+def test_pdf_worker_stops_a_render_at_its_soft_time_limit(pdf_worker, database_url, letter):
+    worker = pdf_worker(PDF_SOFT_TIME_LIMIT="1", PDF_TIME_LIMIT="30")
+    for n in range(400):  # about three seconds of layout
+        signatory = Signatory(kind=SignatoryKind.INDIVIDUAL, name_en=f"Signer {n}", has_consented=True)
+        version_id = letter.current_version.id
+        db.session.add(
+            Signature(
+                signatory=signatory,
+                letter_id=letter.id,
+                version_id=version_id,
+                status=SignatureStatus.CONFIRMED,
+            )
+        )
+    document, _ = current_document(letter, "en")
+    db.session.commit()
+    send_render(database_url, document.id)
+    document = wait_until_done(document.id)
+    assert (document.status, document.failure_reason) == (DocumentStatus.FAILED, FailureReason.TIME_LIMIT), (
+        worker.output
+    )
+    assert "SoftTimeLimitExceeded" in document.error
