@@ -91,7 +91,9 @@ def test_session_cookie_is_http_only_and_same_site(client):
 def test_login_attempts_from_one_address_are_rate_limited(client):
     token = csrf_token(client, "/login")
     statuses = [
-        client.post("/login", data={"email": f"x{n}@example.org", "password": "x", "csrf_token": token}).status_code
+        client.post(
+            "/login", data={"email": f"x{n}@example.org", "password": "x", "csrf_token": token}
+        ).status_code
         for n in range(21)
     ]
     assert statuses[:20] == [422] * 20
