@@ -63,12 +63,25 @@ def register_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
+    from app.documents.views import bp as documents_bp
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
+    from app.signatures.staff_views import bp as signatures_staff_bp
     from app.signatures.views import bp as signatures_bp
 
-    for bp in (core_bp, auth_bp, campaigns_bp, letters_bp, signatures_bp, recipients_bp, mail_bp, api_bp):
+    for bp in (
+        core_bp,
+        auth_bp,
+        campaigns_bp,
+        letters_bp,
+        signatures_bp,
+        signatures_staff_bp,
+        recipients_bp,
+        documents_bp,
+        mail_bp,
+        api_bp,
+    ):
         app.register_blueprint(bp)
 
 
@@ -82,10 +95,13 @@ def register_cli(app):
     from app.auth.cli import users_cli
     from app.core.cli import check_command
     from app.demo.cli import demo_cli
+    from app.documents.cli import documents_cli, letters_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(check_command)
+    app.cli.add_command(letters_cli)
+    app.cli.add_command(documents_cli)
 
 
 def register_celery(app):
