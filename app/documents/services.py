@@ -40,8 +40,31 @@ def parse_variant(value):
         ) from None
 
 
+def _pending_in_series(letter, language, recipient, variant):
+    """A queued or rendering document of the same letter, language, recipient and variant."""
+    return db.session.scalar(
+        sa.select(Document)
+        .where(
+            Document.letter_id == letter.id,
+            Document.language == language,
+            Document.recipient_id == recipient.id
+            if recipient is not None
+            else Document.recipient_id.is_(None),
+            Document.variant == variant,
+            Document.status.in_((DocumentStatus.QUEUED, DocumentStatus.RENDERING)),
+        )
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
 def current_document(letter, language, recipient=None, variant=DocumentVariant.STANDARD):
     """The letter's document as it stands now: found by its content key, or a new queued row (flushed).
+
+    While a document of the same series is still queued or rendering, that one is returned
+    instead of a new one: during a signing spike the list changes every second, and each
+    download must not queue yet another render. The next request after it is ready queues the
+    newer list.
 
     Returns (document, created). A concurrent request may insert the same key first: the caller
     rolls back on IntegrityError and asks again.
@@ -55,6 +78,9 @@ def current_document(letter, language, recipient=None, variant=DocumentVariant.S
     document = db.session.scalar(sa.select(Document).where(Document.key == key))
     if document is not None:
         return document, False
+    pending = _pending_in_series(letter, language, recipient, variant)
+    if pending is not None:
+        return pending, False
     document = Document(
         key=key,
         letter_id=letter.id,

@@ -129,11 +129,11 @@ def edit(letter_id):
     ), status
 
 
-@bp.route("/staff/letters/<int:letter_id>/preview")
+# The letter's language is in the path: a ?lang= would also switch the staff member's own language.
+@bp.route("/staff/letters/<int:letter_id>/preview/<lang>")
 @staff_required
-def preview(letter_id):
+def preview(letter_id, lang):
     letter = _letter_or_404(letter_id)
-    lang = request.args.get("lang", "en")
     if lang not in ("en", "ko"):
         abort(404)
     html = render_letter_html(letter_context(letter, lang))

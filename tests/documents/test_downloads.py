@@ -116,3 +116,19 @@ def test_a_template_change_makes_a_new_key(db, letter, template_copy):
     assert content_key(letter, version, snapshot, "en", None, "standard") != before
     assert content_key(letter, version, snapshot, "ko", None, "standard") != before
     assert content_key(letter, version, snapshot, "en", None, "pdfa") != before
+
+
+def test_while_a_render_is_pending_new_signatures_do_not_queue_another(db, letter):
+    queued, created = current_document(letter, "en")
+    assert created and queued.status == DocumentStatus.QUEUED
+    sign(letter, name_en="Park Spike")
+    same, created = current_document(letter, "en")
+    assert (same.id, created) == (queued.id, False)
+    other_language, created = current_document(letter, "ko")
+    assert created and other_language.id != queued.id
+
+    queued.finish("0" * 64, 1, 1)
+    db.session.flush()
+    newer, created = current_document(letter, "en")
+    assert created and newer.id != queued.id
+    assert newer.signatory_count == 2 and queued.signatory_count == 1

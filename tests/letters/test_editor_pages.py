@@ -67,7 +67,7 @@ def test_editor_writes_a_letter_in_both_languages_and_sees_them_side_by_side(cli
         row = re.search(rf'<tr>((?:(?!</tr>).)*name="{part}_en".*?)</tr>', html, flags=re.S).group(1)
         assert f'name="{part}_ko"' in row, f"{part} is not side by side"
     iframes = re.findall(r'<iframe[^>]*src="([^"]+)"', html)
-    assert iframes == [f"{editor_url}/preview?lang=en", f"{editor_url}/preview?lang=ko"]
+    assert iframes == [f"{editor_url}/preview/en", f"{editor_url}/preview/ko"]
     letter = letter_at(db, editor_url)
     assert (letter.title_ko, letter.body_en, letter.author_id) == (
         KOREAN["title_ko"],
@@ -80,7 +80,7 @@ def test_preview_is_the_letter_rendered_through_its_template_with_nothing_allowe
     auth.login("editor")
     editor_url = write_letter(client, CampaignFactory().id, **ENGLISH, **KOREAN)
 
-    preview = client.get(f"{editor_url}/preview?lang=ko")
+    preview = client.get(f"{editor_url}/preview/ko")
 
     assert preview.status_code == 200
     assert preview.headers["Content-Security-Policy"].startswith("default-src 'none'")
@@ -89,7 +89,7 @@ def test_preview_is_the_letter_rendered_through_its_template_with_nothing_allowe
     assert '<h1 class="title">양심수를 석방하라</h1>' in html
     assert "그들을 <strong>즉시</strong> 석방할 것을 촉구합니다." in html
     assert "Free the prisoners" not in html
-    assert client.get(f"{editor_url}/preview?lang=fr").status_code == 404
+    assert client.get(f"{editor_url}/preview/fr").status_code == 404
 
 
 def test_every_save_is_a_revision_that_can_be_compared_and_restored(client, auth, db):
