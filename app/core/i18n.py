@@ -40,6 +40,8 @@ def configure_i18n(app):
 
     @app.before_request
     def remember_language():
+        if request.blueprint == "api":
+            return  # there ?lang= names a document's language, and the API keeps no session
         chosen = request.args.get("lang")
         if chosen in app.config["LANGUAGES"] and session.get("lang") != chosen:
             session["lang"] = chosen

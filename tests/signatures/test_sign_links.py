@@ -125,10 +125,7 @@ def test_one_reminder_a_day_after_signing_and_never_two(client, db, letter):
 
     [reminder] = mails()[before:]
     assert reminder.to == "late@example.kr"
-    assert (
-        reminder.subject.startswith("Reminder: confirm your signature on")
-        and "“공개 서한”" in reminder.subject
-    )
+    assert reminder.subject.startswith("[다시 알림]") and "“공개 서한”" in reminder.subject
     assert "아직 확인되지 않았습니다" in reminder.body_text
     assert signatures(letter)[0].reminded_at is not None
     assert remind_unconfirmed() == 0
