@@ -19,7 +19,7 @@ from tests.rendering.test_pdf import poppler
 #: A narrow page: about 14 Korean syllables to a line, so the long paragraphs wrap many times.
 NARROW = (
     "<style>@page { size: 70mm 240mm; margin: 8mm } html { font-size: 10pt }"
-    " .signatories ul { columns: 1 }</style></head>"
+    " .signatories :is(table, tbody, tr, td) { display: block }</style></head>"
 )
 
 #: Korean Markdown where words run through emphasis and links.
