@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.rendering.context import LABELS, long_date
+from app.rendering.fetcher import logo_url
 from app.signatures.models import Display, Signatory, SignatoryKind, Signature
 from app.signatures.public import _listed_condition, initials
 
@@ -18,6 +19,7 @@ _COLUMNS = (
     Signatory.name_ko,
     Signatory.line_en,
     Signatory.line_ko,
+    Signatory.logo_path,
 )
 
 
@@ -55,6 +57,10 @@ def _printed(row, position):
             lang: initials(n) if hidden else n for lang in ("en", "ko") for n in [_either(row, "name", lang)]
         },
         "line": {lang: "" if hidden else _either(row, "line", lang) for lang in ("en", "ko")},
+        # An organization shown in full is printed with its logo where the design shows logos.
+        "logo": row.logo_path
+        if row.logo_path and not hidden and row.kind == SignatoryKind.ORGANIZATION
+        else "",
     }
 
 
@@ -84,7 +90,15 @@ def apply_snapshot(context, snapshot, lang, as_of):
     rows = snapshot.get("signatories", [])
 
     def listed(kind):
-        return [{"name": r["name"][lang], "line": r["line"][lang]} for r in rows if r["kind"] == kind]
+        return [
+            {
+                "name": r["name"][lang],
+                "line": r["line"][lang],
+                "logo": logo_url(r["logo"]) if r.get("logo") else "",
+            }
+            for r in rows
+            if r["kind"] == kind
+        ]
 
     signatories = {
         "organizations": listed("organization"),

@@ -70,11 +70,14 @@ def _recipient(recipient, lang):
 def _signatories(letter, lang, as_of):
     listed = public_list(letter, lang)
     rows = listed["signatories"]
+    # Logos are printed only in documents (app.documents.snapshot), never in previews.
     return {
         "organizations": [
-            {"name": r["name"], "line": r["line"]} for r in rows if r["kind"] == "organization"
+            {"name": r["name"], "line": r["line"], "logo": ""} for r in rows if r["kind"] == "organization"
         ],
-        "individuals": [{"name": r["name"], "line": r["line"]} for r in rows if r["kind"] == "individual"],
+        "individuals": [
+            {"name": r["name"], "line": r["line"], "logo": ""} for r in rows if r["kind"] == "individual"
+        ],
         "count": listed["count"],
         "as_of": long_date(as_of, lang),
     }

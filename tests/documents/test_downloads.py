@@ -1,8 +1,11 @@
 """Downloads of a letter's PDF: rendered once, then served from storage; a new list, a new PDF."""
 
+import io
 import shutil
 
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 
 from app.documents import keys
 from app.documents.keys import content_key
@@ -132,3 +135,40 @@ def test_while_a_render_is_pending_new_signatures_do_not_queue_another(db, lette
     newer, created = current_document(letter, "en")
     assert created and newer.id != queued.id
     assert newer.signatory_count == 2 and queued.signatory_count == 1
+
+
+def logo_png(color):
+    image = Image.new("RGB", (60, 30), color)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def images_in(pdf):
+    """How many distinct images the PDF holds (its pages share one resource dictionary)."""
+    return len({image.name for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images})
+
+
+def test_the_petition_design_prints_organization_logos_and_the_formal_one_does_not(
+    client, app, db, letter, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    (tmp_path / "uploads" / "logos").mkdir(parents=True)
+    (tmp_path / "uploads" / "logos" / "nkhr.png").write_bytes(logo_png("navy"))
+    (tmp_path / "uploads" / "logos" / "hidden.png").write_bytes(logo_png("red"))
+    sign(letter, kind=SignatoryKind.ORGANIZATION, name_en="Citizens' Alliance", logo_path="nkhr.png")
+    sign(
+        letter,
+        kind=SignatoryKind.ORGANIZATION,
+        name_en="Quiet Group",
+        logo_path="hidden.png",
+        display=Display.INITIALS,
+    )
+    formal = client.get(f"/letters/{letter.id}/en.pdf").data
+    assert images_in(formal) == 0
+
+    letter.template = "petition"
+    db.session.commit()
+    petition = client.get(f"/letters/{letter.id}/en.pdf").data
+    assert "Citizens' Alliance" in pdf_text(petition) or "Citizens’ Alliance" in pdf_text(petition)
+    assert images_in(petition) == 1  # the initials-only organization's logo is not printed

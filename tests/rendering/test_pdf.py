@@ -263,7 +263,7 @@ from markupsafe import Markup
 from app.rendering.pdf import render_pdf
 
 def context(lang, title, body, names):
-    rows = [{"name": name, "line": ""} for name in names]
+    rows = [{"name": name, "line": "", "logo": ""} for name in names]
     return {
         "lang": lang, "template": "formal", "campaign": {"title": title},
         "letter": {"title": title, "subject": "", "salutation": "", "body_html": Markup(body), "closing": "",
