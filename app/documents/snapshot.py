@@ -1,12 +1,10 @@
 """A document's signatory snapshot: the public list as printed, taken when the document is asked for."""
 
-import sqlalchemy as sa
-
 from app.extensions import db
 from app.rendering.context import LABELS, long_date
 from app.rendering.fetcher import logo_url
 from app.signatures.models import Display, Signatory, SignatoryKind, Signature
-from app.signatures.public import _listed_condition, initials
+from app.signatures.public import initials, public_query
 
 #: The columns the snapshot needs; plain rows, not ORM objects: a list may have thousands.
 _COLUMNS = (
@@ -25,19 +23,7 @@ _COLUMNS = (
 
 def _listed(letter):
     """The rows of signatures.public.public_signatures (same condition and order), as columns."""
-    query = (
-        sa.select(*_COLUMNS)
-        .join(Signatory, Signature.signatory_id == Signatory.id)
-        .where(Signature.letter_id == letter.id, _listed_condition(letter))
-        .order_by(
-            sa.case((Signatory.kind == SignatoryKind.ORGANIZATION, 0), else_=1),
-            Signature.position.is_(None),
-            Signature.position,
-            Signature.confirmed_at,
-            Signature.id,
-        )
-    )
-    return db.session.execute(query).all()
+    return db.session.execute(public_query(letter, *_COLUMNS)).all()
 
 
 def _either(row, field, lang):

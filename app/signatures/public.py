@@ -30,7 +30,7 @@ def initials(name):
     return " ".join(parts)
 
 
-def _listed_condition(letter):
+def listed_condition(letter):
     approved = Signature.status == SignatureStatus.APPROVED
     if letter.is_individual_approval_required:
         return approved
@@ -43,12 +43,13 @@ def _listed_condition(letter):
     )
 
 
-def public_signatures(letter):
-    """Signatures that count publicly, organizations first, in the order staff set."""
-    query = (
-        sa.select(Signature, Signatory)
+def public_query(letter, *columns):
+    """SELECT columns of the signatures that count publicly, organizations first, in the order
+    staff set, then in the order of confirmation."""
+    return (
+        sa.select(*columns)
         .join(Signatory, Signature.signatory_id == Signatory.id)
-        .where(Signature.letter_id == letter.id, _listed_condition(letter))
+        .where(Signature.letter_id == letter.id, listed_condition(letter))
         .order_by(
             sa.case((Signatory.kind == SignatoryKind.ORGANIZATION, 0), else_=1),
             Signature.position.is_(None),
@@ -57,7 +58,11 @@ def public_signatures(letter):
             Signature.id,
         )
     )
-    return db.session.execute(query).all()
+
+
+def public_signatures(letter):
+    """(signature, signatory) of the signatures that count publicly, in the public order."""
+    return db.session.execute(public_query(letter, Signature, Signatory)).all()
 
 
 def public_list(letter, lang):

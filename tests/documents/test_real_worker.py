@@ -1,8 +1,6 @@
 """A real pdf worker (prefork, memory cap, time limits) renders documents sent through Redis."""
 
 import io
-import subprocess
-import threading
 import time
 
 import pytest
@@ -19,7 +17,7 @@ from app.documents.verify import verify_pdf
 from app.extensions import db
 from app.models import Signatory, SignatoryKind, Signature, SignatureStatus
 from tests.conftest import REDIS_URL
-from tests.worker.test_real_worker import CELERY, ROOT, Worker, purge_queues, sending_app, worker_env
+from tests.worker.test_real_worker import CELERY, Worker, purge_queues, sending_app
 
 #: A worker of the pdf queue as production runs it (README), one child at a time.
 PDF_WORKER = [CELERY, "-A", "worker", "worker", "--queues=pdf", "--pool=prefork", "--concurrency=1"]
@@ -27,18 +25,7 @@ PDF_WORKER += ["--max-memory-per-child=400000", "--without-mingle", "--without-g
 
 
 class PdfWorker(Worker):
-    def __init__(self, **settings):  # Worker with another command line
-        self.process = subprocess.Popen(
-            PDF_WORKER,
-            cwd=ROOT,
-            env=worker_env(**settings),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+    command = PDF_WORKER
 
 
 @pytest.fixture

@@ -49,9 +49,11 @@ def worker_env(**settings):
 class Worker:
     """A worker subprocess; a thread collects its output (stderr merged into stdout)."""
 
+    command = WORKER_COMMAND
+
     def __init__(self, **settings):
         self.process = subprocess.Popen(
-            WORKER_COMMAND,
+            self.command,
             cwd=ROOT,
             env=worker_env(**settings),
             stdout=subprocess.PIPE,
