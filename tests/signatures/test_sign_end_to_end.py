@@ -28,6 +28,7 @@ from tests.signatures.conftest import press_button, sign
 from tests.worker.test_real_worker import Worker, purge_queues
 
 _CONFIRM = re.compile(r"https?://[^\s/]+(/s/confirm/\S+)")
+_WITHDRAW = re.compile(r"https?://[^\s/]+(/s/withdraw/\S+)")
 
 
 class Inbox:
@@ -171,3 +172,23 @@ def test_a_korean_signer_confirms_through_the_email_a_real_worker_sent(web, work
     assert "감사합니다" in page_text(done)
     assert row(signature) == (SignatureStatus.CONFIRMED, "김정삼", "ko")
     assert len(inbox.received) == 1
+
+    # The same person again, the address written differently: the page answers as before, the
+    # address is told by email that it already signed, and nothing new is counted.
+    count = sa.select(sa.func.count()).select_from(Signature).where(Signature.letter_id == letter.id)
+    before = row(count)
+    again = sign(client, letter, lang="ko", name_en="", name_ko="김정삼", email="Kim@Example.KR")
+    assert again.status_code == 302
+    assert again.headers["Location"] == response.headers["Location"]
+    [_first, (recipients, already)] = inbox.wait_for(2)
+    assert [address.lower() for address in recipients] == ["kim@example.kr"]
+    assert already["Subject"] == f"“{title_ko}”에 이미 서명하셨습니다"
+    assert row(count) == before
+
+    # The withdrawal link of the confirmation email, used twice: withdrawn once, then told so.
+    withdraw_path = _WITHDRAW.search(body).group(1)
+    withdrawn = press_button(client, withdraw_path, lang="ko")
+    assert withdrawn.status_code == 200
+    assert row(signature) == (SignatureStatus.WITHDRAWN, "김정삼", "ko")
+    twice = press_button(client, withdraw_path, lang="ko")
+    assert twice.status_code in (200, 409) and row(signature) == (SignatureStatus.WITHDRAWN, "김정삼", "ko")
