@@ -44,7 +44,9 @@ def document_or_none(token):
     """The document of a URL's token; None for an unknown or malformed one."""
     if not _TOKEN.match(token):
         return None
-    return db.session.scalar(sa.select(Document).where(Document.token == token))
+    # The snapshot (a list that may hold thousands of names) loads only if a page reads it.
+    query = sa.select(Document).where(Document.token == token).options(sa.orm.defer(Document.signatories))
+    return db.session.scalar(query)
 
 
 def _document_or_404(token):
