@@ -1,11 +1,19 @@
 """Signed links: a token that says which record and what for, and expires."""
 
+import functools
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
 def _serializer(purpose):
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"undersigned.{purpose}")
+    return _serializer_for(current_app.config["SECRET_KEY"], purpose)
+
+
+@functools.lru_cache(maxsize=32)
+def _serializer_for(secret_key, purpose):
+    # Kept: making one tries out its JSON serializer, and the sign-on makes three tokens a request.
+    return URLSafeTimedSerializer(secret_key, salt=f"undersigned.{purpose}")
 
 
 def make_token(purpose, data):

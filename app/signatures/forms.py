@@ -5,11 +5,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
 
-from app.core.forms import choices
+from app.core.forms import CachedTranslationsMeta, choices
 from app.signatures.models import Display, SignatoryKind
 
 
 class SignForm(FlaskForm):
+    Meta = CachedTranslationsMeta
+
     kind = RadioField(
         _l("I sign as"),
         choices=choices(

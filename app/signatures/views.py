@@ -2,16 +2,29 @@
 
 import functools
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload, load_only
 from wtforms.widgets import Select
 
+from app.campaigns.models import Campaign
 from app.core.errors import ValidationError
 from app.core.forms import choices
 from app.core.i18n import current_language
 from app.extensions import csrf, db
-from app.letters.models import Letter, LetterStatus
+from app.letters.models import Letter, LetterStatus, LetterVersion
 from app.mail.services import send_queued
 from app.signatures import emails
 from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, within_rate_limits
@@ -76,22 +89,86 @@ def _form():
     return form
 
 
-def _show(letter, form, status=200):
-    return render_template("signatures/sign.html", letter=letter, form=form), status
+@functools.cache
+def _letter_query(sign_on):
+    """The letter, read in one query built once (at first use, when the mappers are configured).
+
+    Composing the query with its loader options cost more than running it. Only the columns used
+    are read (any other loads if touched): the page shows the titles and the campaign; a sign-on
+    needs the status, the limits and the current version (its id, and its title for the email).
+    """
+    if sign_on:
+        options = (
+            load_only(Letter.status, Letter.sign_on_limits, Letter.title_en, Letter.title_ko),
+            joinedload(Letter.versions).load_only(LetterVersion.title_en, LetterVersion.title_ko),
+        )
+    else:
+        options = (
+            load_only(Letter.status, Letter.title_en, Letter.title_ko, Letter.campaign_id),
+            joinedload(Letter.campaign).load_only(Campaign.slug, Campaign.title_en, Campaign.title_ko),
+        )
+    return sa.select(Letter).where(Letter.id == sa.bindparam("letter_id")).options(*options)
+
+
+def _public_letter(letter_id, sign_on=False):
+    query = _letter_query(sign_on)
+    letter = db.session.execute(query, {"letter_id": letter_id}).unique().scalar_one_or_none()
+    if letter is None or letter.status not in PUBLIC:
+        abort(404)
+    return letter
+
+
+def _render_fields(form):
+    return get_template_attribute("signatures/_sign_fields.html", "fields")(form)
+
+
+#: The fields of a blank form as HTML, per language (see _blank_fields).
+_blank_fields_html = {}
+
+
+def _blank_fields():
+    """The fields of a form nothing was typed into, as HTML.
+
+    They look the same to everyone who reads one language, and building the form and rendering
+    them was most of the cost of showing the page: it is done once per process and language.
+    The CSRF token and the `started` stamp are outside them, fresh on every page.
+    """
+    lang = current_language()
+    html = _blank_fields_html.get(lang)
+    if html is None:
+        html = _blank_fields_html[lang] = _render_fields(_form())
+    return html
+
+
+def _csrf_token():
+    """The token the form's own CSRF field holds; none when CSRF protection is off (some tests)."""
+    return generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else None
+
+
+def _page(letter, form, fields, started, status=200):
+    return render_template(
+        "signatures/sign.html",
+        letter=letter,
+        form=form,
+        fields=fields,
+        csrf_value=_csrf_token(),
+        started=started,
+    ), status
+
+
+def _show(letter, form, status):
+    """The form again, with the answers sent and what is wrong with them."""
+    return _page(letter, form, _render_fields(form), form.started._value(), status)
 
 
 @bp.route("/letters/<int:letter_id>/sign", methods=["GET", "POST"])
 @csrf.exempt  # checked by the form itself, so a stale token re-shows the form with its data
 def sign(letter_id):
-    # One query: the page shows the campaign; a sign-on needs the letter's current version.
-    related = Letter.campaign if request.method == "GET" else Letter.versions
-    letter = db.get_or_404(Letter, letter_id, options=[joinedload(related)])
-    if letter.status not in PUBLIC:
-        abort(404)
-    form = _form()
     if request.method == "GET":
-        form.started.data = form_started_token()
-        return _show(letter, form)
+        letter = _public_letter(letter_id)
+        return _page(letter, None, _blank_fields(), form_started_token())
+    letter = _public_letter(letter_id, sign_on=True)
+    form = _form()
     if letter.status != LetterStatus.OPEN:
         form.form_errors.append(_("This letter is not open for signatures."))
         return _show(letter, form, 409)
