@@ -96,7 +96,7 @@ def test_pdf_worker_renders_a_document_sent_through_redis(pdf_worker, database_u
 @pytest.mark.committed
 def test_pdf_worker_stops_a_render_at_its_soft_time_limit(pdf_worker, database_url, letter):
     worker = pdf_worker(PDF_SOFT_TIME_LIMIT="1", PDF_TIME_LIMIT="30")
-    for n in range(400):  # about three seconds of layout
+    for n in range(2000):  # about five seconds of layout, far past the one-second soft limit
         signatory = Signatory(kind=SignatoryKind.INDIVIDUAL, name_en=f"Signer {n}", has_consented=True)
         version_id = letter.current_version.id
         db.session.add(
