@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from app.api import bp
 from app.api.auth import token_required
 from app.api.document_schemas import PATHS, SCHEMAS  # noqa: F401 (collected by openapi_document)
+from app.api.letters import letter_or_not_found
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.documents.dispatch import ensure_document
 from app.documents.labels import VERDICTS
 from app.documents.verify import verify_pdf
 from app.documents.views import document_or_none, send_document
 from app.extensions import db, limiter
-from app.letters.models import Letter
 from app.recipients.models import Recipient
 
 
@@ -68,9 +68,7 @@ def _recipient(value):
 @bp.get("/letters/<int:letter_id>/pdf")
 @token_required("viewer")
 def get_letter_pdf(letter_id):
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        raise NotFound(_("No letter with this id."))
+    letter = letter_or_not_found(letter_id)
     recipient = _recipient(request.args.get("recipient"))
     document = ensure_document(letter, request.args.get("lang", "en"), recipient, request.args.get("variant"))
     if document.is_ready:

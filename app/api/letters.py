@@ -11,7 +11,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
-from app.letters.models import TEXT_PARTS, Letter, LetterVersion
+from app.letters.models import PUBLIC_LETTER_STATUSES, TEXT_PARTS, Letter, LetterVersion
 from app.letters.services import create_letter, save_letter
 from app.letters.workflow import allowed_transitions, transition
 
@@ -71,9 +71,10 @@ def _flatten(data):
     return flat
 
 
-def _letter_or_404(letter_id):
+def letter_or_not_found(letter_id, public=False):
+    """The letter with this id; with `public`, only one the public may read."""
     letter = db.session.get(Letter, letter_id)
-    if letter is None:
+    if letter is None or (public and letter.status not in PUBLIC_LETTER_STATUSES):
         raise NotFound(_("No letter with this id."))
     return letter
 
@@ -92,13 +93,13 @@ def post_letter(campaign_id):
 @bp.get("/letters/<int:letter_id>")
 @token_required("viewer")
 def get_letter(letter_id):
-    return letter_json(_letter_or_404(letter_id))
+    return letter_json(letter_or_not_found(letter_id))
 
 
 @bp.patch("/letters/<int:letter_id>")
 @token_required("editor")
 def patch_letter(letter_id):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_not_found(letter_id)
     data = _flatten(json_body())
     lock_version = data.pop("lock_version", None)
     if lock_version is not None and not isinstance(lock_version, int):
@@ -114,7 +115,7 @@ def patch_letter(letter_id):
 @bp.get("/letters/<int:letter_id>/versions")
 @token_required("viewer")
 def list_versions(letter_id):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_not_found(letter_id)
     versions = db.session.scalars(
         sa.select(LetterVersion).where(LetterVersion.letter_id == letter.id).order_by(LetterVersion.number)
     )
@@ -124,7 +125,7 @@ def list_versions(letter_id):
 @bp.post("/letters/<int:letter_id>/transitions")
 @token_required("editor")
 def post_transition(letter_id):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_not_found(letter_id)
     target = json_body().get("to")
     if not isinstance(target, str):
         raise ValidationError(_('Say which state to move to: {"to": "open"}.'), fields={"to": _("Required.")})

@@ -6,27 +6,18 @@ from flask_babel import gettext as _
 
 from app.api import bp
 from app.api.auth import bilingual, json_body, token_required
+from app.api.letters import letter_or_not_found
 from app.api.openapi import PAGE_PARAM, error_responses, json_response, page_of, path_id, ref, request_body
 from app.core.errors import NotFound, ValidationError
 from app.core.i18n import current_language
 from app.core.pagination import paginate
 from app.core.text import clean_text, text_problem
 from app.extensions import db
-from app.letters.models import Letter, LetterStatus
 from app.signatures.models import Signatory, Signature
 from app.signatures.moderation import decide
 from app.signatures.public import public_list
 from app.signatures.services import add_by_staff
 from app.signatures.validation import clean_sign_on
-
-PUBLIC_STATUSES = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.DELIVERED)
-
-
-def _letter(letter_id, public=False):
-    letter = db.session.get(Letter, letter_id)
-    if letter is None or (public and letter.status not in PUBLIC_STATUSES):
-        raise NotFound(_("No letter with this id."))
-    return letter
 
 
 def signature_json(signature):
@@ -73,7 +64,7 @@ def _clean(data):
 @bp.post("/letters/<int:letter_id>/signatures")
 @token_required("editor")
 def post_signature(letter_id):
-    letter = _letter(letter_id)
+    letter = letter_or_not_found(letter_id)
     data = json_body()
     language = data.get("language", "en") if data.get("language") in ("en", "ko") else "en"
     signature = add_by_staff(letter, _clean(data), g.api_user, language=language)
@@ -84,7 +75,7 @@ def post_signature(letter_id):
 @bp.get("/letters/<int:letter_id>/signatures")
 @token_required("viewer")
 def list_signatures(letter_id):
-    letter = _letter(letter_id)
+    letter = letter_or_not_found(letter_id)
     query = sa.select(Signature).where(Signature.letter_id == letter.id).order_by(Signature.id)
     if status := request.args.get("status"):
         query = query.where(Signature.status == status)
@@ -99,7 +90,7 @@ def list_signatures(letter_id):
 
 @bp.get("/letters/<int:letter_id>/signatories")
 def list_signatories(letter_id):
-    letter = _letter(letter_id, public=True)
+    letter = letter_or_not_found(letter_id, public=True)
     lang = request.args.get("lang") if request.args.get("lang") in ("en", "ko") else current_language()
     listed = public_list(letter, lang)
     return {

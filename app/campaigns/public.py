@@ -9,12 +9,9 @@ from app.core.i18n import localized_date
 from app.core.sanitizing import render_markdown
 from app.documents.public import public_document_keys
 from app.extensions import db
-from app.letters.models import LetterStatus
+from app.letters.models import PUBLIC_LETTER_STATUSES
 from app.responses.models import StatusEvent
 from app.signatures.public import public_list
-
-#: Letters the public may read.
-PUBLIC_LETTER_STATUSES = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.DELIVERED)
 
 
 def _key(slug, lang):

@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.campaigns.models import CampaignStatus
-from app.campaigns.public import PUBLIC_LETTER_STATUSES
 from app.documents import storage
 from app.documents.dispatch import ensure_document, send_after_commit
 from app.documents.forms import RetryForm, VerifyForm
@@ -22,7 +21,7 @@ from app.documents.services import retry_document
 from app.documents.signing import coalition_certificate
 from app.documents.verify import verify_pdf
 from app.extensions import db, limiter
-from app.letters.models import Letter
+from app.letters.models import PUBLIC_LETTER_STATUSES, Letter
 
 bp = Blueprint("documents", __name__)
 

@@ -38,6 +38,10 @@ class LetterStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+#: Letters the public may read and download (signing also needs OPEN).
+PUBLIC_LETTER_STATUSES = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.DELIVERED)
+
+
 class LetterText:
     """English and Korean text of every part of a letter; the body is Markdown."""
 

@@ -24,7 +24,7 @@ from app.core.errors import ValidationError
 from app.core.forms import choices
 from app.core.i18n import current_language
 from app.extensions import csrf, db
-from app.letters.models import Letter, LetterStatus, LetterVersion
+from app.letters.models import PUBLIC_LETTER_STATUSES, Letter, LetterStatus, LetterVersion
 from app.mail.services import send_queued
 from app.signatures import emails
 from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, within_rate_limits
@@ -36,7 +36,6 @@ from app.signatures.validation import clean_sign_on, country_choices
 
 bp = Blueprint("signatures", __name__)
 
-PUBLIC = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.DELIVERED)
 FIELDS = (
     "kind",
     "name_en",
@@ -113,7 +112,7 @@ def _letter_query(sign_on):
 def _public_letter(letter_id, sign_on=False):
     query = _letter_query(sign_on)
     letter = db.session.execute(query, {"letter_id": letter_id}).unique().scalar_one_or_none()
-    if letter is None or letter.status not in PUBLIC:
+    if letter is None or letter.status not in PUBLIC_LETTER_STATUSES:
         abort(404)
     return letter
 
