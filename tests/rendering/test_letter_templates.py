@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from app.core.errors import ValidationError
-from app.demo.loader import SLUG, load_demo
 from app.letters.services import freeze_version
-from app.models import Campaign, Display, Recipient, RecipientKind, SignatoryKind
+from app.models import Display, Recipient, RecipientKind, SignatoryKind
 from app.rendering.context import letter_context
 from app.rendering.environment import TEMPLATES_ROOT, available_templates, letter_environment
 from app.rendering.html import render_letter_html
@@ -30,13 +29,6 @@ def render(letter, lang, template, **kwargs):
     context = letter_context(letter, lang, **kwargs)
     context["template"] = template
     return render_letter_html(context)
-
-
-@pytest.fixture
-def demo_letter(db):
-    load_demo()
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == SLUG))
-    return campaign.letters[0]
 
 
 @pytest.fixture

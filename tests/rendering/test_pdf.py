@@ -9,12 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from pypdf import PdfReader
 
-from app.demo.loader import SLUG, load_demo
 from app.letters.services import freeze_version
-from app.models import Campaign, Display, SignatoryKind
+from app.models import Display, SignatoryKind
 from app.rendering.context import letter_context
 from app.rendering.environment import TEMPLATES_ROOT
 from app.rendering.pdf import render_pdf
@@ -77,13 +75,6 @@ def footers(pages):
         assert match, last
         found.append((int(match[1]), int(match[2])))
     return found
-
-
-@pytest.fixture
-def demo_letter(db):
-    load_demo()
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == SLUG))
-    return campaign.letters[0]
 
 
 @pytest.fixture
