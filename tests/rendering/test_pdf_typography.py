@@ -17,10 +17,7 @@ from app.rendering.typography import JOINER, MAX_WORD, keep_words_together
 from tests.rendering.test_pdf import poppler
 
 #: A narrow page: about 14 Korean syllables to a line, so the long paragraphs wrap many times.
-NARROW = (
-    "<style>@page { size: 70mm 240mm; margin: 8mm } html { font-size: 10pt }"
-    " .signatories :is(table, tbody, tr, td) { display: block }</style></head>"
-)
+NARROW = "<style>@page { size: 70mm 240mm; margin: 8mm } html { font-size: 10pt }</style></head>"
 
 #: Korean Markdown where words run through emphasis and links.
 EMPHASIS = (
