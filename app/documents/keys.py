@@ -16,7 +16,7 @@ from app.rendering.environment import TEMPLATES_ROOT
 SHARED_ASSETS = ("fonts",)
 
 #: Bumped when the key's ingredients change, so that old keys never match new documents.
-KEY_FORMAT = 1
+KEY_FORMAT = 2
 
 _template_hashes = {}
 _lock = threading.Lock()
@@ -80,12 +80,15 @@ def _addressing(letter, recipient):
     }
 
 
-def content_key(letter, version, snapshot, language, recipient, variant):
-    """The key: same inputs, same key; a new signature, withdrawal or template edit, a new one."""
+def content_key(letter, version, listing, language, recipient, variant):
+    """The key: same inputs, same key; a new signature, withdrawal or template edit, a new one.
+
+    ``listing`` is the digest of the listed signatories (documents.snapshot.listing_digest).
+    """
     payload = {
         "format": KEY_FORMAT,
         "version": {"id": version.id, "content_hash": version.content_hash},
-        "signatories": snapshot,
+        "signatories": listing,
         "template": {"name": letter.template, "hash": template_hash(letter.template)},
         "language": str(language),
         "recipient": recipient.id if recipient is not None else None,

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.documents.keys import content_key
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
-from app.documents.snapshot import signatory_snapshot
+from app.documents.snapshot import listed_rows, listing_digest
 from app.extensions import db
 
 #: The documents every public letter offers, in this order.
@@ -21,9 +21,9 @@ def offered_languages(letter):
 def public_document_keys(letter):
     """{language: content key} of the letter's standard documents as it stands now."""
     version = letter.current_version
-    snapshot = signatory_snapshot(letter)
+    listing = listing_digest(listed_rows(letter))
     return {
-        str(language): content_key(letter, version, snapshot, language, None, DocumentVariant.STANDARD)
+        str(language): content_key(letter, version, listing, language, None, DocumentVariant.STANDARD)
         for language in offered_languages(letter)
     }
 
@@ -49,7 +49,8 @@ def download_states(letters):
     """{letter id: {language: state}} for the page's letters, in one query.
 
     A state says what the current document is doing (none, queued, rendering, ready, failed),
-    with its progress, and names the last ready document to offer meanwhile.
+    with its progress and, once ready, its token; and names the last ready document to offer
+    meanwhile.
     """
     if not letters:
         return {}
@@ -65,9 +66,13 @@ def download_states(letters):
         for language, key in letter.get("document_keys", {}).items():
             current = by_key.get(key)
             previous = last_ready.get((letter["id"], language))
+            ready = current is not None and current.status == DocumentStatus.READY
             states[letter["id"]][language] = {
                 "status": str(current.status) if current else "none",
                 "progress": current.progress if current else None,
+                # The PDF of the very list the page shows, by its permanent link: served without
+                # reading the list again, however long it is.
+                "token": current.token if ready else None,
                 "previous": previous if previous is not None and previous.key != key else None,
             }
     return states

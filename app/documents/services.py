@@ -7,6 +7,7 @@ from io import BytesIO
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pyhanko.pdf_utils.reader import PdfFileReader
+from sqlalchemy.orm import defer
 
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
@@ -15,7 +16,7 @@ from app.documents import storage
 from app.documents.keys import content_key, template_hash
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.documents.signing import sign_pdf
-from app.documents.snapshot import apply_snapshot, signatory_snapshot
+from app.documents.snapshot import apply_snapshot, listed_rows, listing_digest, snapshot_of
 from app.extensions import db
 from app.rendering.context import letter_context
 
@@ -73,14 +74,18 @@ def current_document(letter, language, recipient=None, variant=DocumentVariant.S
     if version is None:
         raise Conflict(_l("This letter has no frozen version yet."), code="no_version")
     language, variant = parse_language(language), parse_variant(variant)
-    snapshot = signatory_snapshot(letter)
-    key = content_key(letter, version, snapshot, language, recipient, variant)
-    document = db.session.scalar(sa.select(Document).where(Document.key == key))
+    rows = listed_rows(letter)
+    key = content_key(letter, version, listing_digest(rows), language, recipient, variant)
+    # The snapshot (thousands of rows as JSON) is read only when the document is rendered.
+    document = db.session.scalar(
+        sa.select(Document).where(Document.key == key).options(defer(Document.signatories))
+    )
     if document is not None:
         return document, False
     pending = _pending_in_series(letter, language, recipient, variant)
     if pending is not None:
         return pending, False
+    snapshot = snapshot_of(rows)
     document = Document(
         key=key,
         letter_id=letter.id,

@@ -1,5 +1,8 @@
 """A document's signatory snapshot: the public list as printed, taken when the document is asked for."""
 
+import hashlib
+import json
+
 from app.extensions import db
 from app.rendering.context import LABELS, long_date
 from app.rendering.fetcher import logo_url
@@ -21,9 +24,16 @@ _COLUMNS = (
 )
 
 
-def _listed(letter):
+def listed_rows(letter):
     """The rows of signatures.public.public_signatures (same condition and order), as columns."""
     return db.session.execute(public_query(letter, *_COLUMNS)).all()
+
+
+def listing_digest(rows):
+    """SHA-256 over the listed rows: everything a snapshot is made from, so equal digests make equal
+    snapshots. Hashing the plain rows keeps a download of a long list's current PDF cheap."""
+    encoded = json.dumps([list(row) for row in rows], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def _either(row, field, lang):
@@ -50,15 +60,19 @@ def _printed(row, position):
     }
 
 
-def signatory_snapshot(letter):
+def snapshot_of(rows):
     """The public list as a PDF prints it (the rules of signatures.public.public_list), with ids."""
-    rows, count = [], 0
-    for row in _listed(letter):
-        count += 1
+    printed = []
+    for row in rows:
         if row.display == Display.COUNTED or not row.has_consented:
             continue
-        rows.append(_printed(row, len(rows) + 1))
-    return {"count": count, "signatories": rows}
+        printed.append(_printed(row, len(printed) + 1))
+    return {"count": len(rows), "signatories": printed}
+
+
+def signatory_snapshot(letter):
+    """The letter's snapshot as it stands now."""
+    return snapshot_of(listed_rows(letter))
 
 
 def _labels(lang, count, as_of):

@@ -3,7 +3,7 @@
 from app.campaigns.public import forget_letter
 from app.documents.models import DocumentStatus, FailureReason
 from app.documents.services import current_document
-from tests.documents.conftest import documents, sign, text_of
+from tests.documents.conftest import documents, pdf_text, sign, text_of
 
 
 def _downloads(client, letter):
@@ -18,8 +18,27 @@ def test_page_links_english_korean_and_bilingual_pdfs_that_download(client, db, 
         assert f'href="/letters/{letter.id}/{lang}.pdf"' in section
     assert "not rendered yet" in section
     assert client.get(f"/letters/{letter.id}/ko.pdf").status_code == 200
-    text = text_of(_downloads(client, letter))
+    section = _downloads(client, letter)
+    text = text_of(section)
     assert "Korean (PDF) ready" in text and text.count("not rendered yet") == 2
+    [ready] = documents(db)
+    assert f'href="/documents/{ready.token}.pdf"' in section  # the permanent link, once ready
+    assert f'href="/letters/{letter.id}/ko.pdf"' not in section
+    assert f'href="/letters/{letter.id}/en.pdf"' in section
+
+
+def test_a_ready_link_is_the_pdf_of_the_list_the_page_shows(client, db, letter):
+    client.get(f"/letters/{letter.id}/en.pdf")
+    page = _downloads(client, letter)  # the page's list, cached for a few seconds
+    sign(letter, name_en="Signed Since")  # not on the cached page yet
+    [shown] = documents(db)
+    assert f'href="/documents/{shown.token}.pdf"' in client.get(
+        f"/c/{letter.campaign.slug}?lang=en"
+    ).get_data(as_text=True)
+    assert f'href="/documents/{shown.token}.pdf"' in page
+    pdf = client.get(f"/documents/{shown.token}.pdf")
+    assert pdf.status_code == 200 and "Signed Since" not in pdf_text(pdf.data)
+    assert "Signed Since" in pdf_text(client.get(f"/letters/{letter.id}/en.pdf").data)  # the current list
 
 
 def test_page_shows_queued_rendering_with_progress_and_failed(client, db, letter):

@@ -11,7 +11,7 @@ from app.documents import keys
 from app.documents.keys import content_key
 from app.documents.models import DocumentStatus
 from app.documents.services import current_document
-from app.documents.snapshot import signatory_snapshot
+from app.documents.snapshot import listed_rows, listing_digest, signatory_snapshot
 from app.letters.models import LetterStatus
 from app.models import Display, SignatoryKind, SignatureStatus
 from app.rendering.environment import TEMPLATES_ROOT
@@ -111,14 +111,14 @@ def template_copy(tmp_path, monkeypatch):
 
 
 def test_a_template_change_makes_a_new_key(db, letter, template_copy):
-    version, snapshot = letter.current_version, signatory_snapshot(letter)
-    before = content_key(letter, version, snapshot, "en", None, "standard")
-    assert content_key(letter, version, snapshot, "en", None, "standard") == before
+    version, listing = letter.current_version, listing_digest(listed_rows(letter))
+    before = content_key(letter, version, listing, "en", None, "standard")
+    assert content_key(letter, version, listing, "en", None, "standard") == before
     with open(template_copy / letter.template / "style.css", "a") as css:
         css.write("\nh1 { letter-spacing: 0.1em; }\n")
-    assert content_key(letter, version, snapshot, "en", None, "standard") != before
-    assert content_key(letter, version, snapshot, "ko", None, "standard") != before
-    assert content_key(letter, version, snapshot, "en", None, "pdfa") != before
+    assert content_key(letter, version, listing, "en", None, "standard") != before
+    assert content_key(letter, version, listing, "ko", None, "standard") != before
+    assert content_key(letter, version, listing, "en", None, "pdfa") != before
 
 
 def test_while_a_render_is_pending_new_signatures_do_not_queue_another(db, letter):
