@@ -9,8 +9,9 @@ Contract (used by the PDF pipeline):
   its own language. Metadata: title of the first part's letter, author the campaign, language the
   first part's.
 - ``pdfa``: PDF/A-3b ("pdf/a-3b") instead of plain PDF.
-- ``progress(done, total)``: called after each part is laid out and once the PDF is written
-  (total = parts + 1).
+- ``progress(done, total)``: called as each page is laid out, and once with done == total when
+  the PDF is written. The total is an estimate (app.rendering.progress) plus a share for writing
+  the PDF; done stays below it until then.
 - ``logo_folder``: the folder ``logo:<name>`` URLs are served from; by default the app's
   ``UPLOAD_FOLDER``/logos when there is an app context, else none.
 - ``created``: the creation and modification date (a datetime; now, in UTC, by default).
@@ -33,6 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from app.rendering.fetcher import AssetFetcher, asset_url
 from app.rendering.html import render_letter_html
+from app.rendering.progress import counting_pages, estimated_pages
 from app.rendering.typography import keep_words_together
 
 #: WeasyPrint's name for PDF/A-3 level B (see weasyprint.pdf.pdfa.VARIANTS).
@@ -135,39 +137,60 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
-def _report(progress, done, total):
-    if progress is not None:
-        progress(done, total)
+class _Progress:
+    """Pages laid out so far against the estimate; writing the PDF counts for a fifth of it."""
+
+    def __init__(self, callback, estimates):
+        self.callback = callback
+        self.layout = max(1, sum(estimates))
+        self.total = self.layout + max(1, self.layout // 5)
+        self.finished = 0  # pages of the parts already laid out
+        self.last = 0
+
+    def page(self, number):
+        self._report(min(self.finished + number, self.layout))
+
+    def part_done(self, pages):
+        self.finished += pages
+
+    def written(self):
+        self._report(self.total)
+
+    def _report(self, done):
+        if self.callback is not None and done > self.last:
+            self.last = done
+            self.callback(done, self.total)
 
 
-def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None):
+def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, estimates=None):
     """One PDF from finished HTML documents, each laid out on its own pages with the shared fonts.
 
     ``metadata`` (a weasyprint DocumentMetadata) replaces whatever the documents declare, so no
-    ``<meta>`` or ``<link rel=attachment>`` in them is ever used.
+    ``<meta>`` or ``<link rel=attachment>`` in them is ever used. ``estimates``: the pages each
+    document is expected to fill, for ``progress`` (one page each by default).
     """
     htmls = list(htmls)
     fetcher = fetcher if fetcher is not None else AssetFetcher()
     render_options, write_options = _pdfa_options(pdfa)
-    with _fewer_collections():
-        return _layout_and_write(htmls, metadata, fetcher, render_options, write_options, progress)
+    tracker = _Progress(progress, estimates or [1] * len(htmls))
+    with _fewer_collections(), counting_pages(tracker.page):
+        return _layout_and_write(htmls, metadata, fetcher, render_options, write_options, tracker)
 
 
-def _layout_and_write(htmls, metadata, fetcher, render_options, write_options, progress):
+def _layout_and_write(htmls, metadata, fetcher, render_options, write_options, tracker):
     font_config, stylesheets = _shared()
-    total = len(htmls) + 1
     documents = []
-    for done, html in enumerate(htmls, start=1):
+    for html in htmls:
         # base_url=None: a relative URL resolves to nothing, and every absolute one meets the fetcher.
         document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=stylesheets, **render_options
         )
         documents.append(document)
-        _report(progress, done, total)
+        tracker.part_done(len(document.pages))
     combined = documents[0].copy([page for document in documents for page in document.pages])
     combined.metadata = metadata
     pdf = combined.write_pdf(**write_options)
-    _report(progress, total, total)
+    tracker.written()
     return pdf
 
 
@@ -183,4 +206,5 @@ def render_pdf(contexts, pdfa=False, progress=None, *, logo_folder=None, created
         fetcher = AssetFetcher(logo_folder if logo_folder is not None else default_logo_folder())
     htmls = [letter_document_html(context) for context in contexts]
     metadata = letter_metadata(contexts, created)
-    return pdf_from_html(htmls, metadata, pdfa=pdfa, progress=progress, fetcher=fetcher)
+    estimates = [estimated_pages(context) for context in contexts]
+    return pdf_from_html(htmls, metadata, pdfa=pdfa, progress=progress, fetcher=fetcher, estimates=estimates)

@@ -1,6 +1,7 @@
 """A real pdf worker (prefork, memory cap, time limits) renders documents sent through Redis."""
 
 import io
+import re
 import time
 
 import pytest
@@ -9,6 +10,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from app.campaigns.public import forget_letter
 from app.documents import storage
 from app.documents.models import Document, DocumentStatus, FailureReason
 from app.documents.services import current_document
@@ -75,6 +77,19 @@ def wait_until_done(document_id, timeout=60):
     return db.session.get(Document, document_id)
 
 
+def add_signers(letter, count):
+    for n in range(count):
+        signatory = Signatory(kind=SignatoryKind.INDIVIDUAL, name_en=f"Signer {n}", has_consented=True)
+        db.session.add(
+            Signature(
+                signatory=signatory,
+                letter_id=letter.id,
+                version_id=letter.current_version.id,
+                status=SignatureStatus.CONFIRMED,
+            )
+        )
+
+
 @pytest.mark.slow
 @pytest.mark.committed
 def test_pdf_worker_renders_a_document_sent_through_redis(pdf_worker, database_url, letter):
@@ -96,17 +111,7 @@ def test_pdf_worker_renders_a_document_sent_through_redis(pdf_worker, database_u
 @pytest.mark.committed
 def test_pdf_worker_stops_a_render_at_its_soft_time_limit(pdf_worker, database_url, letter):
     worker = pdf_worker(PDF_SOFT_TIME_LIMIT="1", PDF_TIME_LIMIT="30")
-    for n in range(2000):  # about five seconds of layout, far past the one-second soft limit
-        signatory = Signatory(kind=SignatoryKind.INDIVIDUAL, name_en=f"Signer {n}", has_consented=True)
-        version_id = letter.current_version.id
-        db.session.add(
-            Signature(
-                signatory=signatory,
-                letter_id=letter.id,
-                version_id=version_id,
-                status=SignatureStatus.CONFIRMED,
-            )
-        )
+    add_signers(letter, 2000)  # about three seconds of layout, far past the one-second soft limit
     document, _ = current_document(letter, "en")
     db.session.commit()
     send_render(database_url, document.id)
@@ -115,3 +120,27 @@ def test_pdf_worker_stops_a_render_at_its_soft_time_limit(pdf_worker, database_u
         worker.output
     )
     assert "SoftTimeLimitExceeded" in document.error
+
+
+@pytest.mark.slow
+@pytest.mark.committed
+def test_the_page_shows_a_long_render_progressing(pdf_worker, database_url, letter, client):
+    worker = pdf_worker()
+    add_signers(letter, 3000)  # about a hundred pages
+    document, _ = current_document(letter, "en")
+    db.session.commit()
+    send_render(database_url, document.id)
+    query = sa.select(Document.status, Document.progress).where(Document.id == document.id)
+    seen, shown, deadline = set(), set(), time.monotonic() + 60
+    while (row := db.session.execute(query).one()).status != DocumentStatus.READY:
+        assert row.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING), worker.output
+        assert time.monotonic() < deadline, f"still {row.status} after 60 s"
+        db.session.rollback()
+        if row.status == DocumentStatus.RENDERING and 0 < row.progress < 100:
+            seen.add(row.progress)
+            forget_letter(letter)
+            page = client.get(f"/c/{letter.campaign.slug}?lang=en").get_data(as_text=True)
+            shown.update(int(percent) for percent in re.findall(r"rendering, (\d+)% done", page))
+        time.sleep(0.1)
+    assert len(seen) >= 3, seen  # it grew while the pages were laid out, not in one jump
+    assert shown and all(0 < percent < 100 for percent in shown), shown

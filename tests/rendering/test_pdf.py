@@ -200,12 +200,27 @@ def test_pdfa_variant_identifies_itself_as_pdfa_3b(demo_context, tmp_path):
     assert plain.xmp_metadata is None or plain.xmp_metadata.pdfaid_part is None
 
 
-def test_progress_is_reported_per_part_then_when_written(demo_context):
+def test_progress_is_reported_page_by_page_then_when_written(demo_context):
     calls = []
     render_pdf(
         [demo_context("en"), demo_context("ko")], progress=lambda done, total: calls.append((done, total))
     )
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    # three pages each, estimated at three each; writing the PDF is the last step
+    assert calls == [(1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (7, 7)]
+
+
+def test_progress_of_a_long_list_grows_with_its_pages_and_ends_when_written(demo_context):
+    context = demo_context("en")
+    extra = [{"name": f"Signer {n}", "line": "volunteer", "logo": ""} for n in range(300)]
+    context["signatories"]["individuals"] += extra
+    calls = []
+    pdf = render_pdf([context], progress=lambda done, total: calls.append((done, total)))
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    [total] = {total for _done, total in calls}
+    percents = [round(100 * done / total) for done, _total in calls]
+    assert pages > 10 and len(calls) >= pages  # a report per page, then the written PDF
+    assert percents == sorted(set(percents)) and percents[-1] == 100 and percents[-2] < 100
+    assert percents[pages // 2] < 75  # half the pages laid out is not reported as nearly done
 
 
 def test_no_context_is_an_error():
