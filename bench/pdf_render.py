@@ -139,6 +139,7 @@ def child(size, lang, template):
             {
                 "size": size,
                 "lang": lang,
+                "template": template,
                 "render_pdf": statistics.median(wall for wall, _cpu in ours),
                 "render_pdf_cpu": statistics.median(cpu for _wall, cpu in ours),
                 "plain": statistics.median(wall for wall, _cpu in theirs),

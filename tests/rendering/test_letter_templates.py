@@ -112,8 +112,8 @@ def test_petition_numbers_and_counts_the_signatories(demo_letter):
     text = text_of(html)
     assert "To: Office of the President of Ukraine" in text
     assert "11 signatories as of March 11, 2025" in text
-    assert "1 Citizens’ Alliance for North Korean Human Rights (NKHR)" in text
-    assert "11 Kim Jeong-sam elder brother" in text
+    assert "1. Citizens’ Alliance for North Korean Human Rights (NKHR)" in text
+    assert "11. Kim Jeong-sam (elder brother" in text
 
 
 def test_formal_heading_falls_back_to_the_as_of_label(letter, sign):
