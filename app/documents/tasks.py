@@ -39,7 +39,7 @@ def failure_reason(error):
 
 
 def progress_reporter(document_id):
-    """A callback for the renderer: writes the percent done on its own short connection.
+    """A callback for the renderer: writes the percent done (at most 99) on its own short connection.
 
     The task's session commits the outcome once at the end; progress must be visible before
     that, to the web requests polling it, so it does not go through that session.
@@ -48,7 +48,8 @@ def progress_reporter(document_id):
     last = {"percent": -1}
 
     def report(done, total):
-        percent = max(0, min(100, round(100 * done / total))) if total else 0
+        # 100% is the ready document: signing and storing still follow the written PDF.
+        percent = max(0, min(99, round(100 * done / total))) if total else 0
         if percent < last["percent"] + 5:
             return
         last["percent"] = percent
