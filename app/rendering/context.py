@@ -94,13 +94,19 @@ def _labels(lang, signatories):
 
 
 def letter_context(letter, lang, version=None, recipient=None, as_of=None):
-    """Everything a design needs, as dicts, lists, strings and ints (the body as safe Markup)."""
+    """Everything a design needs, as dicts, lists, strings and ints (the body as safe Markup).
+
+    ``recipients``: the address blocks to print, that of ``recipient`` or none (the generic
+    version); ``addressees``: the names the letter is addressed to, for a "To:" line.
+    """
     lang = str(lang)
     if lang not in LABELS:
         raise ValueError(f"no such letter language: {lang!r}")
     source = version if version is not None else letter
     text = _text_source(letter, lang, source)
-    recipients = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
+    # A document for one recipient prints that recipient's address block; the generic one prints
+    # none, and names the letter's recipients only where a design has a "To:" line.
+    addressed = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
     signatories = _signatories(letter, lang, as_of or date.today())
     return {
         "lang": lang,
@@ -116,7 +122,8 @@ def letter_context(letter, lang, version=None, recipient=None, as_of=None):
             "date": long_date(source.letter_date, lang),
             "place": text("place"),
         },
-        "recipients": [_recipient(r, lang) for r in recipients],
+        "recipients": [_recipient(recipient, lang)] if recipient is not None else [],
+        "addressees": [r.name(lang) or _either(r, "addressee", lang) for r in addressed],
         "signatories": signatories,
         "labels": _labels(lang, signatories),
     }

@@ -80,8 +80,8 @@ def test_english_demo_letter(demo_letter, template):
     for expected in (
         "March 11, 2025",
         "Dear President Zelenskyy",
-        # the formal letter prints the address block; the petition's "To:" line names the body
-        "11 Bankova Street" if template == "formal" else "To: Office of the President of Ukraine",
+        # the generic letter has no address block; the petition's "To:" line names the body
+        "Dear President Zelenskyy" if template == "formal" else "To: Office of the President of Ukraine",
         "Re: North Korean prisoners of war (POWs) wishing to go to South Korea",
         "In your people’s valiant struggle for democracy and freedom",
         "Transitional Justice Working Group (TJWG)",
@@ -129,14 +129,18 @@ def test_formal_heading_falls_back_to_the_as_of_label(letter, sign):
 
 def test_context_is_plain_data(demo_letter):
     context = letter_context(demo_letter, "en")
-    assert set(context) == {"lang", "template", "campaign", "letter", "recipients", "signatories", "labels"}
-    assert context["recipients"] == [
-        {
-            "name": "Office of the President of Ukraine",
-            "addressee": "President Volodymyr Zelenskyy",
-            "address_lines": ["11 Bankova Street", "01220, Kyiv", "Ukraine"],
-        }
-    ]
+    assert set(context) == {
+        "lang",
+        "template",
+        "campaign",
+        "letter",
+        "recipients",
+        "addressees",
+        "signatories",
+        "labels",
+    }
+    assert context["recipients"] == []  # the generic version: no address block
+    assert context["addressees"] == ["Office of the President of Ukraine"]
     assert set(context["labels"]) == {
         "signatories_as_of",
         "signatories_count",
@@ -158,6 +162,26 @@ def test_a_given_recipient_replaces_the_letter_recipients(demo_letter, db):
     embassy = db.session.scalar(sa.select(Recipient).where(Recipient.kind == RecipientKind.EMBASSY))
     context = letter_context(demo_letter, "ko", recipient=embassy)
     assert [r["addressee"] for r in context["recipients"]] == ["주한 우크라이나 대사"]
+    assert context["addressees"] == [embassy.name("ko")]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_only_a_recipients_own_document_prints_an_address_block(demo_letter, db, template):
+    office = demo_letter.recipient_links[0].recipient
+    embassy = db.session.scalar(sa.select(Recipient).where(Recipient.kind == RecipientKind.EMBASSY))
+    version = demo_letter.current_version
+    generic = text_of(render(demo_letter, "en", template, version=version))
+    for_office = text_of(render(demo_letter, "en", template, version=version, recipient=office))
+    for_embassy = text_of(render(demo_letter, "en", template, version=version, recipient=embassy))
+    assert "11 Bankova Street" not in generic and "President Volodymyr Zelenskyy" not in generic
+    embassy_block = "Ambassador of Ukraine to the Republic of Korea Seoul Republic of Korea"
+    assert embassy_block not in generic
+    if template == "formal":
+        assert "President Volodymyr Zelenskyy 11 Bankova Street 01220, Kyiv Ukraine" in for_office
+        assert embassy_block in for_embassy and "Bankova" not in for_embassy
+    else:  # the petition names its addressee, without an address
+        assert "To: Office of the President of Ukraine" in generic and "To: Office" in for_office
+        assert f"To: {embassy.name_en}" in for_embassy and "Office of the President" not in for_embassy
 
 
 def test_empty_parts_fall_back_only_for_a_single_language_letter(letter):

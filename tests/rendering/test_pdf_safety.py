@@ -143,8 +143,13 @@ def test_hostile_user_text_is_printed_as_text_and_fetches_nothing(
 ):
     hostile_letter.template = template
     fetcher = AssetFetcher(logo_folder=tmp_path / "logos")
+    recipient = hostile_letter.recipient_links[0].recipient  # a recipient's document: its address block too
     context = letter_context(
-        hostile_letter, lang, version=hostile_letter.current_version, as_of=date(2025, 3, 11)
+        hostile_letter,
+        lang,
+        version=hostile_letter.current_version,
+        recipient=recipient,
+        as_of=date(2025, 3, 11),
     )
     pdf = render_pdf([context], fetcher=fetcher)
     assert listener.hits == []
