@@ -36,10 +36,7 @@ from app.rendering.context import LABELS, long_date  # noqa: E402
 
 REPEATS = {11: 9, 100: 5, 1000: 3}
 CAMPAIGN = {"en": "Free will of North Korean POWs", "ko": "북한군 포로의 자유의사 존중"}
-RECIPIENT = {
-    "en": ["President Volodymyr Zelenskyy", ["11 Bankova Street", "01220, Kyiv", "Ukraine"]],
-    "ko": ["볼로디미르 젤렌스키 대통령", ["우크라이나", "키이우 01220", "방코바 거리 11"]],
-}
+RECIPIENT = {"en": "Office of the President of Ukraine", "ko": "우크라이나 대통령실"}
 
 
 def demo_signatories(lang):
@@ -71,7 +68,7 @@ def plain_context(lang, size, template="formal"):
     labels.pop("signatories_count_one")
     labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
     labels["signatories_count"] = labels["signatories_count"].format(date=as_of, count=len(rows))
-    name, lines = RECIPIENT[lang]
+    name = RECIPIENT[lang]
     return {
         "lang": lang,
         "template": template,
@@ -82,7 +79,9 @@ def plain_context(lang, size, template="formal"):
             "body_html": render_markdown(text["body"]),
             "date": long_date(LETTER_DATE, lang),
         },
-        "recipients": [{"name": name, "addressee": name, "address_lines": lines}],
+        # The generic document: no address block; the addressee named where a design has "To:".
+        "recipients": [],
+        "addressees": [name],
         "signatories": {
             "organizations": [
                 {"name": n, "line": li, "logo": ""} for kind, n, li in rows if kind == "organization"
