@@ -34,7 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from app.rendering.fetcher import AssetFetcher, asset_url
 from app.rendering.html import render_letter_html
-from app.rendering.progress import counting_pages, estimated_pages
+from app.rendering.progress import PageProgress, counting_pages, estimated_pages
 from app.rendering.typography import keep_words_together
 
 #: WeasyPrint's name for PDF/A-3 level B (see weasyprint.pdf.pdfa.VARIANTS).
@@ -137,31 +137,6 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
-class _Progress:
-    """Pages laid out so far against the estimate; writing the PDF counts for a fifth of it."""
-
-    def __init__(self, callback, estimates):
-        self.callback = callback
-        self.layout = max(1, sum(estimates))
-        self.total = self.layout + max(1, self.layout // 5)
-        self.finished = 0  # pages of the parts already laid out
-        self.last = 0
-
-    def page(self, number):
-        self._report(min(self.finished + number, self.layout))
-
-    def part_done(self, pages):
-        self.finished += pages
-
-    def written(self):
-        self._report(self.total)
-
-    def _report(self, done):
-        if self.callback is not None and done > self.last:
-            self.last = done
-            self.callback(done, self.total)
-
-
 def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, estimates=None):
     """One PDF from finished HTML documents, each laid out on its own pages with the shared fonts.
 
@@ -172,7 +147,7 @@ def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, e
     htmls = list(htmls)
     fetcher = fetcher if fetcher is not None else AssetFetcher()
     render_options, write_options = _pdfa_options(pdfa)
-    tracker = _Progress(progress, estimates or [1] * len(htmls))
+    tracker = PageProgress(progress, estimates or [1] * len(htmls))
     with _fewer_collections(), counting_pages(tracker.page):
         return _layout_and_write(htmls, metadata, fetcher, render_options, write_options, tracker)
 

@@ -57,3 +57,31 @@ def estimated_pages(context):
     signatories = context.get("signatories") or {}
     listed = len(signatories.get("organizations", ())) + len(signatories.get("individuals", ()))
     return LETTER_PAGES + listed // SIGNATORIES_PER_PAGE
+
+
+class PageProgress:
+    """Pages laid out so far against the estimate, for a ``progress(done, total)`` callback.
+
+    Writing the PDF counts for a fifth of the layout; done reaches the total only when it is written.
+    """
+
+    def __init__(self, callback, estimates):
+        self.callback = callback
+        self.layout = max(1, sum(estimates))
+        self.total = self.layout + max(1, self.layout // 5)
+        self.finished = 0  # pages of the parts already laid out
+        self.last = 0
+
+    def page(self, number):
+        self._report(min(self.finished + number, self.layout))
+
+    def part_done(self, pages):
+        self.finished += pages
+
+    def written(self):
+        self._report(self.total)
+
+    def _report(self, done):
+        if self.callback is not None and done > self.last:
+            self.last = done
+            self.callback(done, self.total)
