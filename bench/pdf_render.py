@@ -32,7 +32,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from app.core.sanitizing import render_markdown  # noqa: E402
 from app.demo.loader import DATA, LETTER_DATE, read_sections  # noqa: E402
-from app.rendering.context import LABELS, long_date  # noqa: E402
+from app.rendering.context import design_labels, long_date  # noqa: E402
 
 REPEATS = {11: 9, 100: 5, 1000: 3}
 CAMPAIGN = {"en": "Free will of North Korean POWs", "ko": "북한군 포로의 자유의사 존중"}
@@ -64,10 +64,7 @@ def plain_context(lang, size, template="formal"):
     text = read_sections(DATA / f"letter_{lang}.md")
     rows = demo_signatories(lang) + generated_signatories(lang, max(0, size - 11))
     as_of = long_date(date(2025, 3, 11), lang)
-    labels = dict(LABELS[lang])
-    labels.pop("signatories_count_one")
-    labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
-    labels["signatories_count"] = labels["signatories_count"].format(date=as_of, count=len(rows))
+    labels = design_labels(lang, {"count": len(rows), "as_of": as_of})
     name = RECIPIENT[lang]
     return {
         "lang": lang,

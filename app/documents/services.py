@@ -16,7 +16,7 @@ from app.documents import storage
 from app.documents.keys import content_key, template_hash
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.documents.signing import sign_pdf
-from app.documents.snapshot import apply_snapshot, listed_rows, listing_digest, snapshot_of
+from app.documents.snapshot import listed_rows, listing_digest, snapshot_of, snapshot_signatories
 from app.extensions import db
 from app.rendering.context import letter_context
 
@@ -136,10 +136,14 @@ def document_contexts(document):
     contexts = []
     for lang in document.language.languages:
         context = letter_context(
-            document.letter, lang, version=document.version, recipient=document.recipient, as_of=as_of
+            document.letter,
+            lang,
+            version=document.version,
+            recipient=document.recipient,
+            as_of=as_of,
+            signatories=snapshot_signatories(document.signatories, lang, as_of),
         )
         context["template"] = document.template
-        apply_snapshot(context, document.signatories, lang, as_of)
         contexts.append(context)
     return contexts
 

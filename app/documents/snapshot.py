@@ -4,7 +4,7 @@ import hashlib
 import json
 
 from app.extensions import db
-from app.rendering.context import LABELS, long_date
+from app.rendering.context import either_language, long_date
 from app.rendering.fetcher import logo_url
 from app.signatures.models import Display, Signatory, SignatoryKind, Signature
 from app.signatures.public import initials, public_query
@@ -36,11 +36,6 @@ def listing_digest(rows):
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def _either(row, field, lang):
-    other = "en" if lang == "ko" else "ko"
-    return getattr(row, f"{field}_{lang}") or getattr(row, f"{field}_{other}")
-
-
 def _printed(row, position):
     hidden = row.display == Display.INITIALS
     return {
@@ -50,9 +45,11 @@ def _printed(row, position):
         "kind": str(row.kind),
         "display": str(row.display),
         "name": {
-            lang: initials(n) if hidden else n for lang in ("en", "ko") for n in [_either(row, "name", lang)]
+            lang: initials(name) if hidden else name
+            for lang in ("en", "ko")
+            for name in [either_language(row, "name", lang)]
         },
-        "line": {lang: "" if hidden else _either(row, "line", lang) for lang in ("en", "ko")},
+        "line": {lang: "" if hidden else either_language(row, "line", lang) for lang in ("en", "ko")},
         # An organization shown in full is printed with its logo where the design shows logos.
         "logo": row.logo_path
         if row.logo_path and not hidden and row.kind == SignatoryKind.ORGANIZATION
@@ -75,18 +72,8 @@ def signatory_snapshot(letter):
     return snapshot_of(listed_rows(letter))
 
 
-def _labels(lang, count, as_of):
-    """The design's words around the list, as app.rendering.context makes them."""
-    labels = dict(LABELS[lang])
-    one = labels.pop("signatories_count_one")
-    counted = one if count == 1 else labels["signatories_count"]
-    labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
-    labels["signatories_count"] = counted.format(date=as_of, count=count)
-    return labels
-
-
-def apply_snapshot(context, snapshot, lang, as_of):
-    """Replace the context's signatories (read at render time) with the snapshot's, in `lang`."""
+def snapshot_signatories(snapshot, lang, as_of):
+    """A snapshot's list as a design prints it (letter_context's ``signatories``), in ``lang``."""
     rows = snapshot.get("signatories", [])
 
     def listed(kind):
@@ -100,12 +87,9 @@ def apply_snapshot(context, snapshot, lang, as_of):
             if r["kind"] == kind
         ]
 
-    signatories = {
+    return {
         "organizations": listed("organization"),
         "individuals": listed("individual"),
         "count": snapshot.get("count", 0),
         "as_of": long_date(as_of, lang),
     }
-    context["signatories"] = signatories
-    context["labels"] = {**context["labels"], **_labels(lang, signatories["count"], signatories["as_of"])}
-    return context

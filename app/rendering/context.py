@@ -53,16 +53,16 @@ def _text_source(letter, lang, source):
     return text
 
 
-def _either(obj, field, lang):
+def either_language(obj, field, lang):
     """Names and addresses are the same in any language: use the other one when empty."""
     return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{_other(lang)}", "") or ""
 
 
 def _recipient(recipient, lang):
-    address = _either(recipient, "address", lang)
+    address = either_language(recipient, "address", lang)
     return {
         "name": recipient.name(lang),
-        "addressee": _either(recipient, "addressee", lang),
+        "addressee": either_language(recipient, "addressee", lang),
         "address_lines": [line.strip() for line in address.splitlines() if line.strip()],
     }
 
@@ -83,7 +83,8 @@ def _signatories(letter, lang, as_of):
     }
 
 
-def _labels(lang, signatories):
+def design_labels(lang, signatories):
+    """The words a design prints, with the list's date and count filled in."""
     labels = dict(LABELS[lang])
     as_of, count = signatories["as_of"], signatories["count"]
     one = labels.pop("signatories_count_one")
@@ -93,11 +94,13 @@ def _labels(lang, signatories):
     return labels
 
 
-def letter_context(letter, lang, version=None, recipient=None, as_of=None):
+def letter_context(letter, lang, version=None, recipient=None, as_of=None, signatories=None):
     """Everything a design needs, as dicts, lists, strings and ints (the body as safe Markup).
 
     ``recipients``: the address blocks to print, that of ``recipient`` or none (the generic
     version); ``addressees``: the names the letter is addressed to, for a "To:" line.
+    ``signatories``: the list to print (a document passes its snapshot's,
+    app.documents.snapshot.snapshot_signatories); by default the public list as it stands now.
     """
     lang = str(lang)
     if lang not in LABELS:
@@ -107,7 +110,8 @@ def letter_context(letter, lang, version=None, recipient=None, as_of=None):
     # A document for one recipient prints that recipient's address block; the generic one prints
     # none, and names the letter's recipients only where a design has a "To:" line.
     addressed = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
-    signatories = _signatories(letter, lang, as_of or date.today())
+    if signatories is None:
+        signatories = _signatories(letter, lang, as_of or date.today())
     return {
         "lang": lang,
         "template": letter.template,
@@ -123,7 +127,7 @@ def letter_context(letter, lang, version=None, recipient=None, as_of=None):
             "place": text("place"),
         },
         "recipients": [_recipient(recipient, lang)] if recipient is not None else [],
-        "addressees": [r.name(lang) or _either(r, "addressee", lang) for r in addressed],
+        "addressees": [r.name(lang) or either_language(r, "addressee", lang) for r in addressed],
         "signatories": signatories,
-        "labels": _labels(lang, signatories),
+        "labels": design_labels(lang, signatories),
     }
