@@ -74,7 +74,9 @@ class Document(TimestampMixin, db.Model):
     template: Mapped[str] = mapped_column(sa.String(64))
     template_hash: Mapped[str] = mapped_column(sa.String(64))
     #: The public signatory list as printed: ids, names, lines, display choice, in order.
-    signatories: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Loaded only when read (rendering, verifying): a list may hold thousands of names, and
+    #: downloads, state pages and staff lists never need it.
+    signatories: Mapped[dict] = mapped_column(sa.JSON, default=dict, deferred=True)
     #: Signatories counted (listed or not), as printed under "as of".
     signatory_count: Mapped[int] = mapped_column(default=0)
     #: The time the signatory list was taken; the PDF says "as of" this date.

@@ -7,7 +7,6 @@ from io import BytesIO
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pyhanko.pdf_utils.reader import PdfFileReader
-from sqlalchemy.orm import defer
 
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
@@ -76,10 +75,7 @@ def current_document(letter, language, recipient=None, variant=DocumentVariant.S
     language, variant = parse_language(language), parse_variant(variant)
     rows = listed_rows(letter)
     key = content_key(letter, version, listing_digest(rows), language, recipient, variant)
-    # The snapshot (thousands of rows as JSON) is read only when the document is rendered.
-    document = db.session.scalar(
-        sa.select(Document).where(Document.key == key).options(defer(Document.signatories))
-    )
+    document = db.session.scalar(sa.select(Document).where(Document.key == key))
     if document is not None:
         return document, False
     pending = _pending_in_series(letter, language, recipient, variant)

@@ -8,7 +8,6 @@ from asn1crypto import pem
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import defer
 
 from app.auth.access import role_required, staff_required
 from app.campaigns.models import CampaignStatus
@@ -44,8 +43,7 @@ def document_or_none(token):
     """The document of a URL's token; None for an unknown or malformed one."""
     if not _TOKEN.match(token):
         return None
-    # The snapshot (a list that may hold thousands of names) loads only if a page reads it.
-    query = sa.select(Document).where(Document.token == token).options(defer(Document.signatories))
+    query = sa.select(Document).where(Document.token == token)
     return db.session.scalar(query)
 
 
