@@ -72,10 +72,7 @@ def get_letter_pdf(letter_id):
     recipient = _recipient(request.args.get("recipient"))
     document = ensure_document(letter, request.args.get("lang", "en"), recipient, request.args.get("variant"))
     if document.is_ready:
-        response = send_document(document, 0)
-        response.cache_control.public = None
-        response.cache_control.private = True
-        return response
+        return send_document(document, 0, private=True)
     if document.status == "failed":
         raise RenderFailed(
             _(

@@ -67,8 +67,11 @@ def download_name(document):
     return f"{document.letter.slug}-v{document.version.number}-{document.language}.pdf"
 
 
-def send_document(document, max_age, immutable=False):
-    """The stored PDF, read whole (a few hundred KiB); the path stays on the server."""
+def send_document(document, max_age, immutable=False, private=False):
+    """The stored PDF, read whole (a few hundred KiB); the path stays on the server.
+
+    Shared caches may keep it, unless ``private`` (an answer to an authenticated request).
+    """
     try:
         data = storage.read(document.token)
     except FileNotFoundError:
@@ -81,7 +84,10 @@ def send_document(document, max_age, immutable=False):
         conditional=True,
         max_age=max_age,
     )
-    response.cache_control.public = True
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
     response.cache_control.immutable = immutable or None
     return response
 
