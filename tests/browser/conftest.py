@@ -195,24 +195,24 @@ def _reset(driver):
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
 
 
-@pytest.fixture
-def browser(browsers):
-    """An English-speaking browser with no cookies; left on a blank page after the test."""
-    driver = browsers("en")
+def _clean(driver):
+    """A fixture's body: the driver with no cookies; left on a blank page after the test."""
     _reset(driver)
     yield driver
     driver.switch_to.default_content()
     driver.get("about:blank")
+
+
+@pytest.fixture
+def browser(browsers):
+    """An English-speaking browser with no cookies; left on a blank page after the test."""
+    yield from _clean(browsers("en"))
 
 
 @pytest.fixture
 def korean_browser(browsers):
     """A browser whose language is Korean (Accept-Language: ko-KR,ko), with no cookies."""
-    driver = browsers("ko")
-    _reset(driver)
-    yield driver
-    driver.switch_to.default_content()
-    driver.get("about:blank")
+    yield from _clean(browsers("ko"))
 
 
 def wait(driver, timeout=WAIT):

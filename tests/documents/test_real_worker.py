@@ -19,7 +19,7 @@ from app.documents.verify import verify_pdf
 from app.extensions import db
 from app.models import Signatory, SignatoryKind, Signature, SignatureStatus
 from tests.conftest import REDIS_URL
-from tests.worker.test_real_worker import CELERY, Worker, purge_queues, sending_app
+from tests.worker.test_real_worker import CELERY, Worker, purge_queues, sending_app, started_workers
 
 #: A worker of the pdf queue as production runs it (README), one child at a time.
 PDF_WORKER = [CELERY, "-A", "worker", "worker", "--queues=pdf", "--pool=prefork", "--concurrency=1"]
@@ -34,9 +34,8 @@ class PdfWorker(Worker):
 def pdf_worker(app, database_url, document_folder):
     """Start a pdf worker sharing this app's database, documents folder and signing key."""
     purge_queues(REDIS_URL)
-    workers = []
 
-    def start(**settings):
+    def make(**settings):
         environment = {
             "APP_ENV": "testing",
             "DATABASE_URL": database_url,
@@ -46,15 +45,9 @@ def pdf_worker(app, database_url, document_folder):
             "DOCUMENT_FOLDER": str(document_folder),
             **settings,
         }
-        worker = PdfWorker(**environment)
-        workers.append(worker)
-        worker.wait_until_ready()
-        return worker
+        return PdfWorker(**environment)
 
-    yield start
-    for worker in workers:
-        worker.stop()
-        print(f"--- worker output ---\n{worker.output}")
+    yield from started_workers(make)
 
 
 def send_render(database_url, document_id):

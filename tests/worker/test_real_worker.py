@@ -90,13 +90,13 @@ class Worker:
         self.process.stdout.close()
 
 
-@pytest.fixture
-def start_worker(tmp_path):
-    """Start a worker with the given environment and wait until it is ready; stop it afterwards."""
+def started_workers(make_worker):
+    """A fixture's body: yields start(**settings), which makes a worker and waits until it is
+    ready; stops every worker it started afterwards."""
     workers = []
 
     def start(**settings):
-        worker = Worker(**{"INSTANCE_PATH": str(tmp_path / "worker-instance"), **settings})
+        worker = make_worker(**settings)
         workers.append(worker)
         worker.wait_until_ready()
         return worker
@@ -105,6 +105,14 @@ def start_worker(tmp_path):
     for worker in workers:
         worker.stop()
         print(f"--- worker output ---\n{worker.output}")  # pytest shows it when the test failed
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Start a worker with the given environment and wait until it is ready; stop it afterwards."""
+    yield from started_workers(
+        lambda **settings: Worker(**{"INSTANCE_PATH": str(tmp_path / "worker-instance"), **settings})
+    )
 
 
 def purge_queues(broker_url):
