@@ -8,7 +8,6 @@ served by the same app through the same client.
 """
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -16,66 +15,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app  # noqa: E402
 from app.auth.services import issue_token  # noqa: E402
-from app.demo.loader import load_demo  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import (  # noqa: E402
-    Document,
-    Role,
-    Signatory,
-    SignatoryKind,
-    Signature,
-    SignatureStatus,
-    User,
-)
+from app.models import Document, Role, User  # noqa: E402
+from bench.inprocess import demo_app, summary, timed_get  # noqa: E402
 
 GOAL_MS = 20
+PDF = "application/pdf"
 
 
 def build_app(folder, extra):
-    app = create_app({"APP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
-    app.config.update(INSTANCE_PATH=folder, DOCUMENT_FOLDER=f"{folder}/documents", RATELIMIT_ENABLED=False)
+    app, letter_id = demo_app(folder, extra, DOCUMENT_FOLDER=f"{folder}/documents", RATELIMIT_ENABLED=False)
     with app.app_context():
-        db.create_all()
-        campaign, _ = load_demo()
-        letter = campaign.letters[0]
-        for n in range(extra):
-            signatory = Signatory(kind=SignatoryKind.INDIVIDUAL, name_en=f"Signer {n}", has_consented=True)
-            status = SignatureStatus.CONFIRMED
-            db.session.add(
-                Signature(
-                    signatory=signatory,
-                    letter_id=letter.id,
-                    version_id=letter.current_version.id,
-                    status=status,
-                )
-            )
         user = User(email="bench@example.org", name="Bench", password_hash="x", role=Role.VIEWER)
         db.session.add(user)
         db.session.flush()
         token = issue_token(user)
         db.session.commit()
-        return app, letter.id, token
-
-
-def timed(client, url, count, headers=None, mimetype="application/pdf"):
-    samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        response = client.get(url, headers=headers or {})
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200 and response.mimetype == mimetype, response.status
-    return samples
-
-
-def summary(samples):
-    samples = sorted(samples)
-    return {
-        "per_s": len(samples) / sum(samples),
-        "p50_ms": statistics.median(samples) * 1000,
-        "p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)] * 1000,
-    }
+    return app, letter_id, token
 
 
 def scenario(extra, count):
@@ -89,12 +46,16 @@ def scenario(extra, count):
         with app.app_context():
             document = db.session.query(Document).one()
             permalink, renders = f"/documents/{document.token}.pdf", document.attempts
+
+        def pdf(url, headers=None):
+            return summary(timed_get(client, url, count, headers, PDF))
+
         rows = {
             # Baseline, same run: a static file through the same app and client.
-            "static file (base)": summary(timed(client, "/static/style.css", count, mimetype="text/css")),
-            "permanent link": summary(timed(client, permalink, count)),
-            "letter, current": summary(timed(client, f"/letters/{letter_id}/en.pdf", count)),
-            "API, current": summary(timed(client, f"/api/v1/letters/{letter_id}/pdf?lang=en", count, auth)),
+            "static file (base)": summary(timed_get(client, "/static/style.css", count, mimetype="text/css")),
+            "permanent link": pdf(permalink),
+            "letter, current": pdf(f"/letters/{letter_id}/en.pdf"),
+            "API, current": pdf(f"/api/v1/letters/{letter_id}/pdf?lang=en", auth),
         }
         with app.app_context():
             assert db.session.query(Document).one().attempts == renders == 1  # nothing rendered again
