@@ -37,6 +37,7 @@ reported, with gunicorn's, PostgreSQL's, Redis's and the rest of the machine's, 
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -651,18 +652,28 @@ def machine():
 # --------------------------------------------------------------------------- main
 
 
+@contextlib.contextmanager
+def measured_phases(server, args, letter_id, run_id, aiohttp):
+    """Start the server; yield go(name, factory), which runs one measured phase against it; stop
+    the server afterwards."""
+    server.start()
+    meter = CpuMeter(server)
+    base = f"http://127.0.0.1:{server.port}"
+
+    def go(name, factory):
+        return phase(name, meter, factory, aiohttp, base, letter_id, run_id, args.body)
+
+    try:
+        yield go
+    finally:
+        server.stop()
+
+
 async def drive_app(args, env, letter_id, config, run_id, aiohttp, full=True):
     """All phases against the real app; returns the stats by phase and the gunicorn command."""
     server = Server("wsgi:app", config, args.port, env, args.log, f"/letters/{letter_id}/sign")
-    server.start()
-    meter = CpuMeter(server)
-    base = f"http://127.0.0.1:{args.port}"
     out = {}
-    try:
-
-        def go(name, factory):
-            return phase(name, meter, factory, aiohttp, base, letter_id, run_id, args.body)
-
+    with measured_phases(server, args, letter_id, run_id, aiohttp) as go:
         await go("warm-up", lambda c, s: open_loop(c, s, min(50, args.rate), 2, "warm", 1))
         out["spike"] = await go(
             f"sign-on spike, {args.duration:g} s",
@@ -679,8 +690,6 @@ async def drive_app(args, env, letter_id, config, run_id, aiohttp, full=True):
                 f"app saturation burst, {args.burst:g} s, {args.slots} requests in flight",
                 lambda c, s: saturate(c, s, args.slots, args.burst, "burst", 4),
             )
-    finally:
-        server.stop()
     return out, " ".join(Path(p).name if i == 0 else p for i, p in enumerate(server.cmd))
 
 
@@ -689,15 +698,8 @@ async def drive_bare(args, env, letter_id, config, run_id, aiohttp):
         "bench.bare_insert_app:app", config, args.port + 1, env, args.log, f"/letters/{letter_id}/sign"
     )
     server.probe_method = "GET"  # 405 answers: the app is up
-    server.start()
-    meter = CpuMeter(server)
-    base = f"http://127.0.0.1:{args.port + 1}"
     out = {}
-    try:
-
-        def go(name, factory):
-            return phase(name, meter, factory, aiohttp, base, letter_id, run_id, args.body)
-
+    with measured_phases(server, args, letter_id, run_id, aiohttp) as go:
         await go("bare warm-up", lambda c, s: open_loop(c, s, 50, 2, "bwarm", 5, get_form=False))
         out["rate"] = await go(
             f"bare insert at the same offered rate, {args.bare_duration:g} s (POST only)",
@@ -707,8 +709,6 @@ async def drive_bare(args, env, letter_id, config, run_id, aiohttp):
             f"bare saturation burst, {args.burst:g} s, {args.slots} requests in flight (POST only)",
             lambda c, s: saturate(c, s, args.slots, args.burst, "bburst", 7, get_form=False),
         )
-    finally:
-        server.stop()
     return out
 
 
