@@ -9,8 +9,9 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.core.timeutil import utcnow
 from app.extensions import db
-from app.signatures.models import Signatory, SignatoryKind, Signature, SignatureStatus
+from app.signatures.models import Signatory, Signature, SignatureStatus
 from app.signatures.normalize import email_key
+from app.signatures.public import PUBLIC_ORDER
 
 #: Columns of the export, in order: every field staff see on the moderation page, and a few more.
 COLUMNS = (
@@ -64,13 +65,7 @@ def listing_query(letter, status=None, q=None):
                 *(column.icontains(q, autoescape=True) for column in _SEARCHED),
             )
         )
-    return query.order_by(
-        sa.case((Signatory.kind == SignatoryKind.ORGANIZATION, 0), else_=1),
-        Signature.position.is_(None),
-        Signature.position,
-        Signature.confirmed_at,
-        Signature.id,
-    )
+    return query.order_by(*PUBLIC_ORDER)
 
 
 def status_counts(letter):

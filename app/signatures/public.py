@@ -43,20 +43,24 @@ def listed_condition(letter):
     )
 
 
+#: The order of the public list: organizations first, in the order staff set, then in the order
+#: of confirmation.
+PUBLIC_ORDER = (
+    sa.case((Signatory.kind == SignatoryKind.ORGANIZATION, 0), else_=1),
+    Signature.position.is_(None),
+    Signature.position,
+    Signature.confirmed_at,
+    Signature.id,
+)
+
+
 def public_query(letter, *columns):
-    """SELECT columns of the signatures that count publicly, organizations first, in the order
-    staff set, then in the order of confirmation."""
+    """SELECT columns of the signatures that count publicly, in PUBLIC_ORDER."""
     return (
         sa.select(*columns)
         .join(Signatory, Signature.signatory_id == Signatory.id)
         .where(Signature.letter_id == letter.id, listed_condition(letter))
-        .order_by(
-            sa.case((Signatory.kind == SignatoryKind.ORGANIZATION, 0), else_=1),
-            Signature.position.is_(None),
-            Signature.position,
-            Signature.confirmed_at,
-            Signature.id,
-        )
+        .order_by(*PUBLIC_ORDER)
     )
 
 
