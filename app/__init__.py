@@ -23,6 +23,7 @@ def create_app(settings=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     configure_logging(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -35,6 +36,12 @@ def configure_logging(app):
     if not app.testing and not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("app").setLevel(logging.INFO)
+
+
+def register_converters(app):
+    from app.core.converters import register_converters as register
+
+    register(app)
 
 
 def register_extensions(app):
