@@ -57,7 +57,6 @@ class Recipient(TimestampMixin, db.Model):
     tag_rows: Mapped[list["RecipientTag"]] = relationship(
         back_populates="recipient",
         cascade="all, delete-orphan",
-        order_by="RecipientTag.name",
         lazy="selectin",
     )
 
@@ -69,7 +68,8 @@ class Recipient(TimestampMixin, db.Model):
 
     @property
     def tags(self):
-        return [row.name for row in self.tag_rows]
+        """The tag names in alphabetical order, case ignored."""
+        return sorted((row.name for row in self.tag_rows), key=str.lower)
 
 
 class RecipientTag(db.Model):
