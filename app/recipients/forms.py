@@ -25,7 +25,12 @@ LANGUAGE_CHOICES = [("en", "English"), ("ko", "한국어")]
 
 
 class RecipientForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()), validate_choice=False)
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices(KIND_LABELS.items()),
+        default=RecipientKind.OTHER.value,
+        validate_choice=False,
+    )
     name_en = StringField(_l("Name in English"))
     name_ko = StringField(_l("Name in Korean"))
     addressee_en = StringField(_l("Addressed to (English)"))
