@@ -13,7 +13,7 @@ from app.letters.models import (
     LetterVersion,
 )
 from app.mail.models import MailStatus, OutboxMessage
-from app.recipients.models import Recipient, RecipientKind
+from app.recipients.models import Recipient, RecipientKind, RecipientTag
 from app.responses.models import Response, ResponseAttachment, StatusEvent, StatusKind
 from app.signatures.models import (
     Display,
@@ -45,6 +45,7 @@ __all__ = [
     "OutboxMessage",
     "Recipient",
     "RecipientKind",
+    "RecipientTag",
     "Response",
     "ResponseAttachment",
     "Role",

@@ -18,6 +18,7 @@ from app.models import (
     SignatureStatus,
     User,
 )
+from app.signatures.normalize import stored_name_key
 
 #: Every factory-made staff account has this password.
 PASSWORD = "correct horse battery staple"
@@ -69,6 +70,8 @@ class RecipientFactory(Base):
 
     name_en = factory.Sequence(lambda n: f"Ministry {n}")
     name_ko = factory.Sequence(lambda n: f"부처 {n}")
+    #: As app.recipients.services keeps it, so that a factory-made recipient is found by name.
+    name_key = factory.LazyAttribute(lambda o: stored_name_key(o.name_en, o.name_ko))
 
 
 class SignatoryFactory(Base):

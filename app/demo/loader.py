@@ -13,7 +13,7 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.letters.models import Letter, LetterKind, LetterRecipient, LetterStatus
 from app.letters.services import freeze_version
-from app.recipients.models import Recipient, RecipientKind
+from app.recipients.services import create_recipient, find_by_name
 from app.signatures.models import (
     Display,
     Signatory,
@@ -83,22 +83,22 @@ def load_demo():
     return campaign, True
 
 
+#: Said in every demo recipient's notes.
+DEMO_NOTE = "Demo record: confirm the contact details before any delivery."
+
+
 def _load_recipients():
+    """The demo's recipients, each made unless one of that name exists (then that one is used)."""
     rows = json.loads((DATA / "recipients.json").read_text(encoding="utf-8"))
     recipients = []
     for row in rows:
         row = {k: v for k, v in row.items() if k != "is_addressee"}
-        recipient = db.session.scalar(
-            sa.select(Recipient).where(Recipient.name_en == row["name_en"], Recipient.is_demo.is_(True))
-        )
-        if recipient is None:
-            recipient = Recipient(
-                **{**row, "kind": RecipientKind(row["kind"])},
-                is_demo=True,
-                notes="Demo record: confirm the contact details before any delivery.",
-            )
-            db.session.add(recipient)
-        recipients.append(recipient)
+        existing = find_by_name(row["name_en"], row.get("name_ko", ""))
+        if existing:
+            recipients.append(existing[0])
+            continue
+        notes = "\n".join(filter(None, [row.get("notes", ""), DEMO_NOTE]))
+        recipients.append(create_recipient({**row, "notes": notes}, actor=None, is_demo=True))
     return recipients
 
 

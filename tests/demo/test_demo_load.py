@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.demo.loader import SLUG, load_demo
-from app.models import Campaign, Letter, LetterStatus, Recipient, Signatory
+from app.models import Campaign, Letter, LetterStatus, Recipient, RecipientKind, Signatory
 from tests.helpers import page_text
 
 
@@ -18,7 +18,40 @@ def test_loading_twice_makes_one_campaign(runner, db):
     assert "already loaded" in second.output
     assert _count(db, Campaign) == 1
     assert _count(db, Signatory) == 11
-    assert _count(db, Recipient) == 6
+    assert _count(db, Recipient) == 7
+
+
+def _recipients_as_stored(db):
+    rows = db.session.scalars(sa.select(Recipient).order_by(Recipient.id))
+    return [(r.id, r.updated_at, r.name_en, r.kind, r.tags, r.address_en, r.emails) for r in rows]
+
+
+def test_loading_again_leaves_the_recipients_as_they_are(runner, db):
+    runner.invoke(args=["demo", "load"])
+    before = _recipients_as_stored(db)
+    runner.invoke(args=["demo", "load"])
+    db.session.expire_all()
+    assert _recipients_as_stored(db) == before
+
+
+def test_demo_recipients_carry_the_registry_fields(db):
+    load_demo()
+    by_name = {r.name_en: r for r in db.session.scalars(sa.select(Recipient))}
+    office = by_name["Office of the President of Ukraine"]
+    assert office.kind == RecipientKind.HEAD_OF_STATE and office.country == "UA"
+    assert office.tags == ["POWs", "Ukraine"]
+    partner = by_name["International Human Rights Protection Committee"]
+    assert partner.kind == RecipientKind.NGO_PARTNER
+    # Only the seeds' addresses: the President's and the embassy's city; none for the others.
+    assert by_name["Embassy of Ukraine in the Republic of Korea"].address_en == "Seoul\nRepublic of Korea"
+    for name in (
+        "International Committee of the Red Cross (ICRC)",
+        "International Human Rights Protection Committee",
+    ):
+        assert by_name[name].address_en == by_name[name].address_ko == ""
+    unhcr = by_name["Office of the United Nations High Commissioner for Refugees (UNHCR)"]
+    assert unhcr.address_en == "" and unhcr.emails == [] and unhcr.fax == ""
+    assert all("Demo record" in r.notes for r in by_name.values())
 
 
 def test_demo_letter_is_open_with_both_languages_frozen(db):

@@ -1,0 +1,78 @@
+"""A recipient's history: the letters addressed to it, its deliveries and its responses."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app.deliveries.models import Channel, Delivery, DeliveryStatus
+from app.extensions import db
+from app.letters.models import Letter, LetterRecipient
+from app.responses.models import Response, ResponseChannel
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: _l("Email"),
+    Channel.POST: _l("Post"),
+    Channel.COURIER: _l("Courier"),
+    Channel.FAX: _l("Fax"),
+    Channel.HAND: _l("Hand delivery"),
+    Channel.PORTAL: _l("Web portal"),
+}
+DELIVERY_STATUS_LABELS = {
+    DeliveryStatus.PLANNED: _l("Planned"),
+    DeliveryStatus.QUEUED: _l("Queued"),
+    DeliveryStatus.SENDING: _l("Sending"),
+    DeliveryStatus.SENT: _l("Sent"),
+    DeliveryStatus.DELIVERED: _l("Delivered"),
+    DeliveryStatus.FAILED: _l("Failed"),
+    DeliveryStatus.CANCELLED: _l("Cancelled"),
+}
+RESPONSE_CHANNEL_LABELS = {
+    ResponseChannel.EMAIL: _l("Email"),
+    ResponseChannel.POST: _l("Post"),
+    ResponseChannel.STATEMENT: _l("Public statement"),
+    ResponseChannel.MEETING: _l("Meeting"),
+    ResponseChannel.PHONE: _l("Phone"),
+    ResponseChannel.OTHER: _l("Other"),
+}
+
+
+def letters_addressed(recipient):
+    """The letters that name this recipient among their addressees, newest first."""
+    query = (
+        sa.select(Letter)
+        .join(LetterRecipient, LetterRecipient.letter_id == Letter.id)
+        .where(LetterRecipient.recipient_id == recipient.id)
+        .options(selectinload(Letter.campaign))
+        .order_by(Letter.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def deliveries(recipient):
+    """Every delivery to this recipient, newest first, with its letter."""
+    query = (
+        sa.select(Delivery)
+        .where(Delivery.recipient_id == recipient.id)
+        .options(selectinload(Delivery.letter))
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def responses(recipient):
+    """Every response from this recipient, newest first, as (response, letter) pairs."""
+    query = (
+        sa.select(Response, Letter)
+        .join(Letter, Letter.id == Response.letter_id)
+        .where(Response.recipient_id == recipient.id)
+        .order_by(Response.received_on.desc(), Response.id.desc())
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def recipient_history(recipient):
+    return {
+        "letters": letters_addressed(recipient),
+        "deliveries": deliveries(recipient),
+        "responses": responses(recipient),
+    }
