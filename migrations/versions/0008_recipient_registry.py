@@ -1,6 +1,6 @@
 """The recipient registry: more kinds, a contact person, tags, and a name key for matching.
 
-Revision ID: 0013
+Revision ID: 0008
 Revises: 0007
 """
 
@@ -10,7 +10,7 @@ import unicodedata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
