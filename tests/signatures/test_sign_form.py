@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from PIL import Image
 
+from app.core.timeutil import utcnow
 from app.demo.loader import load_demo
 from app.letters.models import LetterStatus
 from app.signatures.models import SignatoryKind, SignatureStatus
@@ -340,6 +341,7 @@ def test_names_are_shown_as_text_on_the_public_page(client, db, letter, make_use
         letter_id=letter.id,
         version_id=letter.current_version.id,
         status=SignatureStatus.CONFIRMED,
+        confirmed_at=utcnow(),
         signatory__name_en="<script>alert(1)</script>",
     )
     decide(imported, "approved", make_user(role="editor"))
