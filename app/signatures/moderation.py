@@ -46,7 +46,7 @@ def decide(signature, to, actor, reason=""):
         )
     if target == S.APPROVED and signature.confirmed_at is None:
         raise SignatureTransitionRefused(
-            _l("This signature's email address was never confirmed, so it cannot be approved."),
+            _l("The email address of this signature was never confirmed, so it cannot be approved."),
             fields={"to": _l("Not confirmed.")},
         )
     reason = clean_text(reason or "")
