@@ -91,8 +91,12 @@ def merge(duplicate, keep, actor):
     if keep.status in (S.WITHDRAWN, S.REJECTED, S.EXPIRED, S.MERGED):
         raise ValidationError(_l("The signature to keep must still stand."))
     if keep.status in (S.PENDING, S.HELD) and duplicate.status in (S.CONFIRMED, S.APPROVED):
-        keep.status, keep.confirmed_at = duplicate.status, duplicate.confirmed_at
-        keep.approved_at = duplicate.approved_at
+        if keep.confirmed_at is None:
+            # Taking the other's standing would publish a sign-on nobody confirmed.
+            raise ValidationError(
+                _l("The signature to keep was never confirmed by email: merge it into the other one instead.")
+            )
+        keep.status, keep.approved_at = duplicate.status, duplicate.approved_at
     duplicate.status = S.MERGED
     duplicate.merged_into_id = keep.id
     db.session.flush()

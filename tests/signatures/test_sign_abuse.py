@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.signatures import abuse
 from app.signatures.models import SignatureStatus
 from tests.helpers import page_text
+from tests.letters.pages import form_on
 from tests.signatures.conftest import (
     followed,
     inputs,
@@ -112,6 +113,11 @@ def test_an_organization_name_that_signed_before_is_never_revealed_to_another_ad
     listing = page_text(client.get(f"/staff/letters/{letter.id}/signatures"))
     assert f"Same organization name as #{original.id}: merge it into that one, or approve it." in listing
     assert "Possible duplicate: an organization of the same name signed before" in listing
+    action, fields = form_on(client.get(f"/staff/letters/{letter.id}/signatures"), class_="inline merge")
+    action = f"/staff/letters/{letter.id}/signatures/{possible.id}/merge"
+    assert client.post(action, data={**fields, "into": original.id}).status_code == 302
+    assert [s.status for s in signatures(letter)][2] == SignatureStatus.MERGED
+    assert public_count(client, letter) == counted
 
 
 def test_only_an_address_that_signed_is_told_it_signed_already(client, letter):

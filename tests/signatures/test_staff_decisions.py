@@ -60,6 +60,24 @@ def test_bulk_approval_refuses_an_unconfirmed_sign_on_and_changes_nothing(client
     assert [s.status for s in signatures(letter)] == [S.HELD, S.HELD]
 
 
+def test_an_unconfirmed_sign_on_cannot_take_the_standing_of_the_duplicate_merged_into_it(
+    client, auth, letter
+):
+    keep = signed(letter, S.PENDING, name_en="Same Person")
+    duplicate = signed(letter, S.APPROVED, name_en="Same Person")
+    auth.login("editor")
+    action, fields = form_on(client.get(url(letter)), action=url(letter, f"/{duplicate.id}/merge"))
+
+    refused = follow(client, client.post(action, data={**fields, "into": keep.id}))
+
+    message = "The signature to keep was never confirmed by email: merge it into the other one instead."
+    assert message in flashes(refused)
+    assert [s.status for s in signatures(letter)] == [S.PENDING, S.APPROVED]
+    other_way = url(letter, f"/{keep.id}/merge")
+    assert client.post(other_way, data={**fields, "into": duplicate.id}).status_code == 302
+    assert [s.status for s in signatures(letter)] == [S.MERGED, S.APPROVED]
+
+
 @pytest.mark.parametrize("into", ["abc", "99999999999", "2147483648", "-1", "0", "1e3", "", "9" * 5000])
 def test_a_merge_into_a_number_that_names_no_signature_is_a_clear_4xx(client, auth, letter, into):
     duplicate = signed(letter, S.HELD)
