@@ -156,15 +156,17 @@ class Signature(db.Model):
 
 @sa.event.listens_for(Session, "before_flush")
 def _copy_email_keys(session, _flush_context, _instances):
-    """Keep each signature's email key equal to its signatory's, however either was written.
+    """Keep each signature's email key equal to its signatory's, as the ORM writes either.
 
     The key is copied so that PostgreSQL can enforce one standing signature per person and letter;
     erasing a signatory's email key (privacy requests, retention) thereby erases the copies too.
+    A bulk UPDATE of signatories.email_key bypasses this and must update signatures.email_key.
     """
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Signature) and obj.signatory is not None:
-            if obj.email_key != obj.signatory.email_key:
-                obj.email_key = obj.signatory.email_key
+            key = obj.signatory.email_key or ""
+            if obj.email_key != key:
+                obj.email_key = key
         elif isinstance(obj, Signatory) and sa.inspect(obj).attrs.email_key.history.has_changes():
             for signature in obj.signatures:
-                signature.email_key = obj.email_key
+                signature.email_key = obj.email_key or ""
