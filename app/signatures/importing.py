@@ -15,7 +15,7 @@ from app.core.errors import ValidationError
 from app.core.tokens import make_token, read_token
 from app.signatures.models import SignatoryKind, SignatureSource
 from app.signatures.normalize import email_key, name_keys
-from app.signatures.services import add_by_staff, duplicate_of, ensure_open
+from app.signatures.services import PERSON_FIELDS, add_by_staff, duplicate_of, ensure_open
 from app.signatures.validation import clean_sign_on
 
 COLUMNS = ("kind", "name_en", "name_ko", "line", "country", "email", "display")
@@ -142,10 +142,13 @@ def check_rows(letter, records):
 
 
 def _keys(cleaned):
-    """What makes two rows the same signatory: the email key, and an organization's name keys."""
+    """What makes two rows the same signatory: the email key, an organization's name keys, and for
+    an individual without an email, everything that row says about them (as services.same_person)."""
     keys = [("email", email_key(cleaned["email"]))] if cleaned["email"] else []
     if cleaned["kind"] == SignatoryKind.ORGANIZATION:
         keys += [("org", key) for key in name_keys(cleaned["name_en"], cleaned["name_ko"])]
+    elif not cleaned["email"]:
+        keys.append(("person", *(cleaned.get(name, "") for name in PERSON_FIELDS)))
     return keys
 
 

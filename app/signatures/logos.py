@@ -22,30 +22,34 @@ def logo_folder():
     return folder
 
 
-def store_logo(data):
-    """Check and re-encode an uploaded logo; return its stored file name."""
-    if len(data) > current_app.config["LOGO_MAX_BYTES"]:
-        mib = current_app.config["LOGO_MAX_BYTES"] / 1024 / 1024
-        raise ValidationError(
-            _l("The logo is too large (at most %(mib).0f MB).", mib=mib), fields={"logo": "too_large"}
-        )
+def check_logo(data):
+    """An uploaded logo, checked and re-encoded in memory; ValidationError if it is not fit to store."""
+    limit = current_app.config["LOGO_MAX_BYTES"]
+    if len(data) > limit:
+        message = _l("The logo is too large (at most %(mib).0f MB).", mib=limit / 1024 / 1024)
+        raise ValidationError(message, fields={"logo": message})
+    not_an_image = _l("The logo must be a PNG or JPEG image.")
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise ValidationError(_l("The logo must be a PNG or JPEG image."), fields={"logo": "format"})
+                raise ValidationError(not_an_image, fields={"logo": not_an_image})
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(_l("The logo image is too large."), fields={"logo": "too_large"})
+                too_large = _l("The logo image is too large.")
+                raise ValidationError(too_large, fields={"logo": too_large})
             image.load()
             # Re-encoding drops metadata and anything hidden after the image data.
             clean = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
-        raise ValidationError(
-            _l("The logo must be a PNG or JPEG image."), fields={"logo": "format"}
-        ) from None
+        raise ValidationError(not_an_image, fields={"logo": not_an_image}) from None
     clean.thumbnail((MAX_SIDE, MAX_SIDE))
+    return clean
+
+
+def save_logo(image):
+    """Write a checked logo (from check_logo) to the upload folder; return its stored file name."""
     name = f"{secrets.token_hex(16)}.png"
     path = logo_folder() / name
     tmp = path.with_suffix(".tmp")
-    clean.save(tmp, format="PNG", optimize=True)
+    image.save(tmp, format="PNG", optimize=True)
     tmp.replace(path)
     return name

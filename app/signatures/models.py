@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.core.models import Language, TimestampMixin, UTCDateTime, enum_column
 from app.core.timeutil import utcnow
@@ -33,6 +33,18 @@ class SignatureStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
     MERGED = "merged"
+
+
+#: Signatures that stand (or may soon): one person has at most one of them per letter.
+STANDING = (
+    SignatureStatus.PENDING,
+    SignatureStatus.HELD,
+    SignatureStatus.CONFIRMED,
+    SignatureStatus.APPROVED,
+)
+_ONE_STANDING_PER_EMAIL = sa.text(
+    "email_key != '' AND status IN (" + ", ".join(f"'{status}'" for status in STANDING) + ")"
+)
 
 
 class SignatureSource(enum.StrEnum):
@@ -90,7 +102,19 @@ class Signature(db.Model):
     """A signatory's sign-on to one version of a letter."""
 
     __tablename__ = "signatures"
-    __table_args__ = (sa.Index("ix_signatures_letter_status", "letter_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_signatures_letter_status", "letter_id", "status"),
+        # Two sign-ons sent at the same moment both pass the duplicate check; this one cannot be
+        # passed: the second insert fails, and the sign-on takes the duplicate path.
+        sa.Index(
+            "uq_signatures_letter_email_standing",
+            "letter_id",
+            "email_key",
+            unique=True,
+            postgresql_where=_ONE_STANDING_PER_EMAIL,
+            sqlite_where=_ONE_STANDING_PER_EMAIL,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signatory_id: Mapped[int] = mapped_column(sa.ForeignKey("signatories.id", ondelete="CASCADE"), index=True)
@@ -106,8 +130,14 @@ class Signature(db.Model):
     #: Keyed hash of the signer's IP address; the address itself is never stored.
     ip_hash: Mapped[str | None] = mapped_column(sa.String(64))
     rejection_reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    #: Why a sign-on waits for a person: "rate_limit", "honeypot" or "too_fast".
+    #: Why a sign-on waits for a person: "rate_limit", "honeypot", "too_fast" or "same_name".
     hold_reason: Mapped[str] = mapped_column(sa.String(20), default="")
+    #: The signatory's email key, copied here (see _copy_email_keys) for the unique index above.
+    email_key: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: The organization signature whose name this public sign-on repeats: staff merge or approve.
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("signatures.id", ondelete="SET NULL")
+    )
     #: A duplicate merged by staff points at the signature it was merged into.
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatures.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -122,3 +152,21 @@ class Signature(db.Model):
 
     def __repr__(self):
         return f"<Signature {self.id} signatory={self.signatory_id} {self.status}>"
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _copy_email_keys(session, _flush_context, _instances):
+    """Keep each signature's email key equal to its signatory's, as the ORM writes either.
+
+    The key is copied so that PostgreSQL can enforce one standing signature per person and letter;
+    erasing a signatory's email key (privacy requests, retention) thereby erases the copies too.
+    A bulk UPDATE of signatories.email_key bypasses this and must update signatures.email_key.
+    """
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Signature) and obj.signatory is not None:
+            key = obj.signatory.email_key or ""
+            if obj.email_key != key:
+                obj.email_key = key
+        elif isinstance(obj, Signatory) and sa.inspect(obj).attrs.email_key.history.has_changes():
+            for signature in obj.signatures:
+                signature.email_key = obj.email_key or ""

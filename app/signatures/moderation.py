@@ -2,6 +2,7 @@
 
 import logging
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import audit
@@ -43,23 +44,44 @@ def decide(signature, to, actor, reason=""):
             _l("A %(now)s signature cannot become %(to)s.", now=str(signature.status), to=str(target)),
             fields={"to": _l("Not allowed from here.")},
         )
+    if target == S.APPROVED and signature.confirmed_at is None:
+        raise SignatureTransitionRefused(
+            _l("The email address of this signature was never confirmed, so it cannot be approved."),
+            fields={"to": _l("Not confirmed.")},
+        )
     reason = clean_text(reason or "")
+    changes = {"status": target}
     if target == S.REJECTED:
         if not reason:
             raise ValidationError(_l("Give a reason for the rejection."), fields={"reason": _l("Required.")})
         if problem := text_problem(reason, 500):
             raise ValidationError(problem, fields={"reason": problem})
-        signature.rejection_reason = reason
-    now = utcnow()
+        changes["rejection_reason"] = reason
     if target == S.APPROVED:
-        signature.approved_at = now
+        changes["approved_at"] = utcnow()
     if target == S.WITHDRAWN:
-        signature.withdrawn_at = now
+        changes["withdrawn_at"] = utcnow()
     previous = signature.status
-    signature.status = target
-    db.session.flush()
+    _apply(signature, changes)
     audit.record("signature.decide", signature, actor=actor, **{"from": str(previous), "to": str(target)})
     return signature
+
+
+def _apply(signature, changes):
+    """Write a decision in a savepoint: a second standing signature of one email is refused."""
+    try:
+        with db.session.begin_nested():
+            for name, value in changes.items():
+                setattr(signature, name, value)
+    except sa.exc.IntegrityError:
+        db.session.refresh(signature)
+        raise SignatureTransitionRefused(
+            _l(
+                "Signature #%(id)d cannot stand: the same email address has another standing signature"
+                " on this letter. Merge the two instead.",
+                id=signature.id,
+            )
+        ) from None
 
 
 def merge(duplicate, keep, actor):
@@ -69,8 +91,12 @@ def merge(duplicate, keep, actor):
     if keep.status in (S.WITHDRAWN, S.REJECTED, S.EXPIRED, S.MERGED):
         raise ValidationError(_l("The signature to keep must still stand."))
     if keep.status in (S.PENDING, S.HELD) and duplicate.status in (S.CONFIRMED, S.APPROVED):
-        keep.status, keep.confirmed_at = duplicate.status, duplicate.confirmed_at
-        keep.approved_at = duplicate.approved_at
+        if keep.confirmed_at is None:
+            # Taking the other's standing would publish a sign-on nobody confirmed.
+            raise ValidationError(
+                _l("The signature to keep was never confirmed by email: merge it into the other one instead.")
+            )
+        keep.status, keep.approved_at = duplicate.status, duplicate.approved_at
     duplicate.status = S.MERGED
     duplicate.merged_into_id = keep.id
     db.session.flush()

@@ -5,16 +5,9 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-)
-from wtforms.validators import Optional
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 
+from app.core.converters import MAX_ID
 from app.core.errors import ValidationError
 from app.core.forms import choices
 from app.signatures.models import Display, SignatoryKind, SignatureSource, SignatureStatus
@@ -47,6 +40,7 @@ HOLD_LABELS = {
     "rate_limit": _l("Too many sign-ons from one address"),
     "honeypot": _l("Filled the hidden field (bot?)"),
     "too_fast": _l("Sent too fast (bot?)"),
+    "same_name": _l("Possible duplicate: an organization of the same name signed before"),
 }
 LABELS = {
     "status": STATUS_LABELS,
@@ -66,13 +60,15 @@ class DecisionForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    #: Read with read_ids: a number out of range is a message, not an error of the database.
+    ids = SelectMultipleField(validate_choice=False)
     to = HiddenField()
     reason = StringField(_l("Reason for rejecting (staff only)"))
 
 
 class MergeForm(FlaskForm):
-    into = IntegerField(_l("Keep signature #"), validators=[Optional()])
+    #: Read with read_ids.
+    into = StringField(_l("Keep signature #"))
 
 
 class AddSignatureForm(FlaskForm):
@@ -120,3 +116,17 @@ def read_positions(formdata):
             )
         positions[int(number)] = int(value) if value else None
     return positions
+
+
+def read_ids(values):
+    """Signature numbers typed or ticked by staff, as ints; ValidationError for anything else."""
+    ids = []
+    for value in values:
+        value = (value or "").strip().lstrip("#")
+        if not (value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID):
+            raise ValidationError(
+                _l("“%(value)s” is not a signature number.", value=value[:20]),
+                fields={"ids": _l("Not a signature number.")},
+            )
+        ids.append(int(value))
+    return ids

@@ -19,7 +19,7 @@ from app.letters.forms import ActionForm
 from app.letters.models import Letter
 from app.signatures import exporting, importing, privacy
 from app.signatures import staff_forms as forms
-from app.signatures.models import Signature, SignatureStatus
+from app.signatures.models import Signatory, Signature, SignatureStatus
 from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
 from app.signatures.services import add_by_staff, set_positions
 from app.signatures.validation import clean_sign_on, country_choices
@@ -73,9 +73,28 @@ def _add_form():
     return form
 
 
+def _sees_private():
+    """Emails, contact persons and IP hashes are for editors and admins, never for viewers."""
+    return current_user.has_role("editor")
+
+
+def _listing(letter, filters):
+    """The list as the staff member may search it: a viewer's search looks at names only.
+
+    A viewer who could match on an email address could test whether that address signed.
+    """
+    if _sees_private():
+        return exporting.listing_query(letter, **filters)
+    query = exporting.listing_query(letter, status=filters["status"])
+    if q := filters["q"]:
+        names = (Signatory.name_en, Signatory.name_ko)
+        query = query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in names)))
+    return query
+
+
 def _list_page(letter, add_form, status=200):
     filters = _filters()
-    page = paginate(exporting.listing_query(letter, **filters), request.args.get("page"), PER_PAGE)
+    page = paginate(_listing(letter, filters), request.args.get("page"), PER_PAGE)
     return render_template(
         "signatures/staff_list.html",
         letter=letter,
@@ -85,7 +104,15 @@ def _list_page(letter, add_form, status=200):
         add_form=add_form,
         labels=forms.LABELS,
         transitions=_TRANSITIONS,
+        private=_sees_private(),
     ), status
+
+
+def _invalid(letter, message, status=422):
+    """The list again, with what was wrong with the form: ids from a form are input, not errors."""
+    db.session.rollback()
+    flash(str(message), "error")
+    return _list_page(letter, _add_form(), status)
 
 
 def _download(body, mimetype, filename):
@@ -99,6 +126,19 @@ def _download(body, mimetype, filename):
 @staff_required
 def index(letter_id):
     return _list_page(db.get_or_404(Letter, letter_id), _add_form())
+
+
+@bp.get(ONE)
+@staff_required
+def detail(letter_id, signature_id):
+    signature = _signature(letter_id, signature_id)
+    return render_template(
+        "signatures/staff_detail.html",
+        letter=signature.letter,
+        s=signature,
+        labels=forms.LABELS,
+        private=_sees_private(),
+    )
 
 
 @bp.post(ONE + "/decide")
@@ -121,9 +161,16 @@ def decide_one(letter_id, signature_id):
 def merge_one(letter_id, signature_id):
     duplicate = _signature(letter_id, signature_id)
     form = forms.MergeForm()
-    keep = db.session.get(Signature, form.into.data) if form.validate_on_submit() and form.into.data else None
+    if not form.validate_on_submit():
+        return _invalid(duplicate.letter, _("This form has expired. Please try again."), 400)
+    wrong = _("Enter the number of a signature of this letter to keep.")
+    try:
+        [into] = forms.read_ids([form.into.data])
+    except DomainError:
+        return _invalid(duplicate.letter, wrong)
+    keep = db.session.get(Signature, into)
     if keep is None or keep.letter_id != letter_id:
-        return _refused(letter_id, _("Enter the number of a signature of this letter to keep."))
+        return _invalid(duplicate.letter, wrong)
     try:
         merge(duplicate, keep, current_user)
     except DomainError as error:
@@ -137,9 +184,15 @@ def merge_one(letter_id, signature_id):
 def bulk(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = forms.BulkForm()
-    if not form.validate_on_submit() or form.to.data not in _BULK:
-        abort(400)
-    query = sa.select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(form.ids.data))
+    if not form.validate_on_submit():
+        return _invalid(letter, _("This form has expired. Please try again."), 400)
+    if form.to.data not in _BULK:
+        return _invalid(letter, _("Choose to approve or to reject the ticked signatures."))
+    try:
+        ids = forms.read_ids(form.ids.data)
+    except DomainError as error:
+        return _invalid(letter, error.message)
+    query = sa.select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
     signatures = db.session.scalars(query.order_by(Signature.id)).all()
     if not signatures:
         return _refused(letter.id, _("Tick the signatures to act on first."))

@@ -29,7 +29,7 @@ from app.mail.services import send_queued
 from app.signatures import emails
 from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, within_rate_limits
 from app.signatures.forms import SignForm
-from app.signatures.logos import store_logo
+from app.signatures.logos import check_logo, save_logo
 from app.signatures.models import SignatoryKind, SignatureStatus
 from app.signatures.services import STANDING, confirm, sign_on, withdraw
 from app.signatures.validation import clean_sign_on, country_choices
@@ -182,19 +182,16 @@ def _submit(letter, form):
     lang = current_language()
     try:
         cleaned = clean_sign_on({name: getattr(form, name).data for name in FIELDS})
-        logo = (
-            form.logo.data.read()
-            if cleaned["kind"] == SignatoryKind.ORGANIZATION and form.logo.data
-            else None
-        )
-        logo_path = store_logo(logo) if logo else None
+        upload = form.logo.data if cleaned["kind"] == SignatoryKind.ORGANIZATION else None
+        data = upload.read() if upload else b""
+        logo = check_logo(data) if data else None
         hashed_ip = ip_hash(request.remote_addr)
         hold = (
             "honeypot" if form.homepage.data else ("too_fast" if filled_too_fast(form.started.data) else "")
         )
         if not hold and not within_rate_limits(letter, hashed_ip):
             hold = "rate_limit"
-        result = sign_on(letter, cleaned, lang, hashed_ip, hold_reason=hold, logo_path=logo_path)
+        result = sign_on(letter, cleaned, lang, hashed_ip, hold_reason=hold)
     except ValidationError as error:
         db.session.rollback()
         for key, message in error.fields.items():
@@ -203,6 +200,9 @@ def _submit(letter, form):
                 field.errors = [str(message)]
         form.form_errors.append(str(error.message))
         return _show(letter, form, 409 if error.code == "letter_not_open" else 422)
+    if logo is not None and result.outcome == "created":
+        # Only now, past every check: a held, dropped or duplicate sign-on leaves no file behind.
+        result.signature.signatory.logo_path = save_logo(logo)
     message = _email_for(result, cleaned["email"], lang)
     message_ids = [message.id] if message is not None else []
     # Before the commit: reading letter.id after it would load the letter again.
@@ -213,26 +213,24 @@ def _submit(letter, form):
 
 
 def _email_for(result, email, lang):
-    """Which email the sign-on earns; the page says the same thing whatever it is."""
+    """Which email the sign-on earns; the page says the same thing whatever it is.
+
+    Only the same address (normalized) is told it signed already: an organization's name typed by
+    anyone else earns the ordinary confirmation, so the form never reveals who signed.
+    """
     signature = result.signature
     if result.outcome in ("bot", "held_duplicate"):
         return None  # the address may be someone else's: never mail on a bot's word, nor past the limits
     if result.outcome == "duplicate":
-        unconfirmed = (
-            signature.status in (SignatureStatus.PENDING, SignatureStatus.HELD) and not signature.confirmed_at
-        )
-        same_address = (
-            signature.signatory.email_key and emails.email_key(email) == signature.signatory.email_key
-        )
-        if unconfirmed and same_address:
+        if signature.status in (SignatureStatus.PENDING, SignatureStatus.HELD) and not signature.confirmed_at:
             return emails.queue_confirmation(signature)
-        return emails.queue_already_signed(signature, email, lang) if email else None
+        return emails.queue_already_signed(signature, email, lang)
     return emails.queue_confirmation(signature)
 
 
 @bp.route("/letters/<int:letter_id>/sign/thanks")
 def thanks(letter_id):
-    letter = db.get_or_404(Letter, letter_id)
+    letter = _public_letter(letter_id)
     return render_template("signatures/thanks.html", letter=letter)
 
 

@@ -128,6 +128,33 @@ def test_importing_writes_the_valid_new_rows_and_a_second_import_adds_nothing(
     assert audited == [{"source": "import"}] * 2
 
 
+def test_reimporting_the_same_file_adds_nothing_also_for_individuals_without_an_email(
+    client, auth, letter, uploads
+):
+    paper = "\r\n".join(
+        [
+            HEADER,
+            "individual,Lee Min,이민,sister of a detainee,KR,,",
+            "individual,Lee Min,,,,,",  # the same name, nothing else: another person on the list
+            "individual,,박철,,KR,,full",
+            "individual,,박철,,KR,,full",  # the same line twice in one file
+        ]
+    ).encode("utf-8")
+    auth.login("editor")
+
+    preview, checked_before = upload(client, letter, paper), upload(client, letter, paper)
+    first = confirm_import(client, preview)
+    assert "3 signatures imported." in page_text(client.get(first.headers["Location"]))
+
+    again = confirm_import(client, checked_before)
+    assert "0 signatures imported." in page_text(client.get(again.headers["Location"]))
+    third = page_text(upload(client, letter, paper))
+    assert "0 rows can be imported." in third
+    ids = [s.id for s in signatures(letter)]
+    assert f"Duplicate of #{ids[0]}" in third and f"Duplicate of #{ids[2]}" in third
+    assert len(ids) == 3
+
+
 def test_a_file_without_byte_order_mark_is_read_the_same(client, auth, letter, uploads):
     auth.login("editor")
     content = (HEADER + "\n" + "individual,Lee Min,이민,,KR,,\n").encode("utf-8")

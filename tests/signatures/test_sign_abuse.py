@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.signatures import abuse
 from app.signatures.models import SignatureStatus
 from tests.helpers import page_text
+from tests.letters.pages import form_on
 from tests.signatures.conftest import (
     followed,
     inputs,
@@ -64,39 +65,71 @@ def test_signing_again_before_confirming_sends_a_fresh_confirmation(client, lett
 
 
 @pytest.mark.parametrize(
-    ("first", "second", "lang", "already"),
+    ("first", "second", "lang", "subject"),
     [
         (
             {"name_en": "Transitional Justice Working Group (TJWG)"},
             {"name_en": "transitional  justice-working group, TJWG"},
             "en",
-            ALREADY,
+            CONFIRM,
         ),
         (
             {"name_en": "Citizens' Alliance for North Korean Human Rights", "name_ko": "북한인권시민연합"},
             {"name_en": "", "name_ko": "북한 인권 시민연합"},
             "ko",
-            "이미 서명하셨습니다",
+            "“공개 서한”에 대한 서명을 확인해 주세요",
         ),
     ],
     ids=["english-name", "korean-name"],
 )
-def test_the_same_organization_twice_is_one_signature(client, letter, first, second, lang, already):
-    sign(client, letter, kind="organization", email="office@tjwg.example.org", **first)
-    confirm_last_mail(client)
+@pytest.mark.parametrize(("display", "confirmed"), [("full", True), ("counted", True), ("counted", False)])
+def test_an_organization_name_that_signed_before_is_never_revealed_to_another_address(
+    client, auth, letter, first, second, lang, subject, display, confirmed
+):
+    sign(client, letter, kind="organization", email="office@tjwg.example.org", display=display, **first)
+    if confirmed:
+        confirm_last_mail(client)
+    fresh = sign(
+        client, letter, lang=lang, kind="organization", email="new@fresh.example.com", name_en="Fresh"
+    )
+    counted = public_count(client, letter)
 
     response = sign(
         client, letter, lang=lang, kind="organization", email="someone@other.example.com", **second
     )
 
-    assert response.status_code == 302
-    [signature] = signatures(letter)
-    assert signature.signatory.email == "office@tjwg.example.org"
+    assert response.headers["Location"] == fresh.headers["Location"]
     [message] = mails(to="someone@other.example.com")
-    assert already in message.subject + message.body_text
-    # Whoever typed the same name gets no power over the signature.
-    assert link(message, "withdraw") is None and link(message, "confirm") is None
-    assert "/s/" not in message.body_text
+    [ordinary] = mails(to="new@fresh.example.com")
+    assert message.subject == ordinary.subject == subject  # the ordinary confirmation, nothing more
+    assert "이미" not in message.body_text and "already" not in message.body_text
+    assert "confirmed" in page_text(press_button(client, link(message, "confirm")))
+    original, _fresh, possible = signatures(letter)
+    assert (possible.status, possible.hold_reason) == (SignatureStatus.HELD, "same_name")
+    assert possible.possible_duplicate_of_id == original.id and possible.confirmed_at is not None
+    assert public_count(client, letter) == counted
+
+    auth.login("editor")
+    listing = page_text(client.get(f"/staff/letters/{letter.id}/signatures"))
+    assert f"Same organization name as #{original.id}: merge it into that one, or approve it." in listing
+    assert "Possible duplicate: an organization of the same name signed before" in listing
+    action, fields = form_on(client.get(f"/staff/letters/{letter.id}/signatures"), class_="inline merge")
+    action = f"/staff/letters/{letter.id}/signatures/{possible.id}/merge"
+    assert client.post(action, data={**fields, "into": original.id}).status_code == 302
+    assert [s.status for s in signatures(letter)][2] == SignatureStatus.MERGED
+    assert public_count(client, letter) == counted
+
+
+def test_only_an_address_that_signed_is_told_it_signed_already(client, letter):
+    sign(client, letter, kind="organization", name_en="NK Watch", email="office@nkwatch.example.org")
+    confirm_last_mail(client)
+
+    sign(client, letter, kind="organization", name_en="NK Watch", email="Office@NKWatch.example.org")
+    sign(client, letter, kind="organization", name_en="NK Watch", email="intern@nkwatch.example.org")
+
+    later = [(m.to.lower(), m.subject) for m in mails()[1:]]
+    assert later == [("office@nkwatch.example.org", ALREADY), ("intern@nkwatch.example.org", CONFIRM)]
+    assert len(signatures(letter)) == 2
 
 
 def test_a_filled_honeypot_is_held_without_email_and_the_page_says_the_same(client, letter):

@@ -1,11 +1,13 @@
 """The public sign-on form, sent as a browser sends it: what the signer sees and what is stored."""
 
+import re
 import time
 import unicodedata
 
 import pytest
 from PIL import Image
 
+from app.core.timeutil import utcnow
 from app.demo.loader import load_demo
 from app.letters.models import LetterStatus
 from app.signatures.models import SignatoryKind, SignatureStatus
@@ -292,8 +294,59 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(client, letter, app, 
 
     assert response.status_code == 422
     assert message in page_text(response)
+    # The field itself says it in words, never a code such as "format" or "too_large".
+    field_error = re.search(
+        r'name="logo"[^>]*></label><p class="error" role="alert">([^<]*)</p>', response.text
+    )
+    assert field_error and field_error.group(1) == message
     assert signatories() == [] and mails() == []
-    assert not (uploads / "logos").exists() or not any((uploads / "logos").iterdir())
+    assert logo_files(uploads) == []
+
+
+def test_a_logo_error_is_explained_in_korean_to_a_korean_reader(client, letter, uploads):
+    response = sign(
+        client, letter, lang="ko", kind="organization", name_en="Some Group", logo=(b"no", "x.png")
+    )
+
+    assert response.status_code == 422
+    field_error = re.search(
+        r'name="logo"[^>]*></label><p class="error" role="alert">([^<]*)</p>', response.text
+    )
+    assert field_error and field_error.group(1) == "로고는 PNG 또는 JPEG 이미지여야 합니다."
+
+
+def logo_files(uploads):
+    folder = uploads / "logos"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.parametrize("check", ["honeypot", "too_fast", "rate_limit", "same_email", "same_name"])
+def test_a_held_or_dropped_organization_sign_on_leaves_no_logo_file(
+    client, app, monkeypatch, letter, uploads, check
+):
+    organization = {"kind": "organization", "name_en": "Logo Group", "email": "office@logo.example.org"}
+    ip = "203.0.113.50"
+    sign(client, letter, ip=ip, logo=(png(), "logo.png"), **organization)
+    [kept] = logo_files(uploads)  # the first sign-on passed every check: its logo is kept
+    if check == "too_fast":
+        monkeypatch.setitem(app.config, "SIGN_ON_MIN_SECONDS", 3)
+    fields = {
+        "honeypot": {"homepage": "https://spam.example"},
+        "rate_limit": {"email": "other@logo.example.org", "name_en": "Another Group"},
+        "same_name": {"email": "someone@other.example.org"},
+    }.get(check, {})
+
+    response = sign(
+        client,
+        letter,
+        ip=ip if check == "rate_limit" else None,
+        logo=(png(color=(0, 0, 255)), "b.png"),
+        **{**organization, **fields},
+    )
+
+    assert response.status_code == 302
+    assert logo_files(uploads) == [kept]
+    assert all(s.logo_path in (None, kept.name) for s in signatories())
 
 
 @pytest.mark.parametrize("problem", ["missing", "stale"])
@@ -340,6 +393,7 @@ def test_names_are_shown_as_text_on_the_public_page(client, db, letter, make_use
         letter_id=letter.id,
         version_id=letter.current_version.id,
         status=SignatureStatus.CONFIRMED,
+        confirmed_at=utcnow(),
         signatory__name_en="<script>alert(1)</script>",
     )
     decide(imported, "approved", make_user(role="editor"))
@@ -350,3 +404,16 @@ def test_names_are_shown_as_text_on_the_public_page(client, db, letter, make_use
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
     assert "Kim &lt;3 &amp; &#34;Co&#34;" in html
+
+
+@pytest.mark.parametrize("status", [LetterStatus.DRAFT, LetterStatus.IN_REVIEW, LetterStatus.ARCHIVED])
+def test_the_thanks_page_of_a_letter_that_is_not_public_is_not_found(client, db, letter, status):
+    slug = letter.campaign.slug
+    assert f"/c/{slug}" in client.get(f"/letters/{letter.id}/sign/thanks").text
+    letter.status = status
+    db.session.commit()
+
+    response = client.get(f"/letters/{letter.id}/sign/thanks")
+
+    assert response.status_code == 404
+    assert f"/c/{slug}" not in response.text  # nothing of the letter or its campaign
