@@ -6,14 +6,14 @@ status). Existing duplicates are merged first: the one that counts most (approve
 pending; then the oldest) stays.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
