@@ -100,7 +100,9 @@ def sweep():
     now = utcnow()
     lost = db.session.scalars(
         sa.select(Document.id).where(
-            Document.status == DocumentStatus.QUEUED, Document.updated_at < now - STUCK_AFTER
+            Document.status == DocumentStatus.QUEUED,
+            Document.updated_at < now - STUCK_AFTER,
+            Document.withdrawn_at.is_(None),
         )
     ).all()
     cutoff = now - timedelta(seconds=current_app.config["PDF_TIME_LIMIT"] + 60)
