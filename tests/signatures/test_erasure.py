@@ -12,11 +12,12 @@ from app.deliveries.models import Channel, Delivery
 from app.documents import storage
 from app.documents.models import Document
 from app.extensions import db as _db
-from app.mail.models import MailStatus
+from app.mail.models import MailStatus, OutboxMessage
 from app.signatures import emails
-from app.signatures.models import Signature, SignatureStatus
+from app.signatures.models import SignatoryKind, Signature, SignatureStatus
+from app.signatures.normalize import email_key
 from tests.documents.conftest import pdf_text
-from tests.factories import RecipientFactory
+from tests.factories import OutboxMessageFactory, RecipientFactory, SignatoryFactory, SignatureFactory
 from tests.helpers import page_text
 from tests.letters.pages import form_on
 from tests.signatures.conftest import link, mails, make_open_letter, png, press_button, sign
@@ -198,3 +199,47 @@ def test_a_delivered_document_keeps_its_bytes_for_staff_but_answers_410_to_the_p
     fresh = client.get(f"/letters/{letter.id}/en.pdf")
     assert fresh.status_code == 200 and "Delivered Signer" not in pdf_text(fresh.data)
     assert app.test_client().get(f"/staff/documents/{document.id}.pdf").status_code == 302  # to log in
+
+
+def test_erasure_blanks_the_person_in_mail_about_them_and_deletes_unsent_mail_to_any_spelling_of_them(
+    client, auth, db, uploads
+):
+    letter = make_open_letter()
+    person = SignatoryFactory(
+        kind=SignatoryKind.ORGANIZATION,
+        name_en=NAME_EN,
+        name_ko=NAME_KO,
+        contact_name=CONTACT,
+        email="quilt.circle+erasure@gmail.com",
+        email_key=email_key("quilt.circle+erasure@gmail.com"),
+    )
+    SignatureFactory(signatory=person, letter_id=letter.id, version_id=letter.current_version.id)
+    about = OutboxMessageFactory(
+        to="staff@example.org",
+        subject=f"New organization: {NAME_EN}",
+        body_text=f"{NAME_EN} / {NAME_KO} ({CONTACT}, quilt.circle+erasure@gmail.com) signed. "
+        "Hoeryong Mothers Quilting Circles abroad stay as they are.",
+        status=MailStatus.KEPT,
+    )
+    unsent = OutboxMessageFactory(
+        to="QuiltCircle@GoogleMail.com", body_text="Hello", status=MailStatus.QUEUED
+    )
+    sent = OutboxMessageFactory(
+        to="quiltcircle@gmail.com",
+        subject=f"Hello {NAME_EN}",
+        body_text=f"{NAME_KO} 님, withdraw here: http://localhost/s/withdraw/abc.def-ghi today",
+        status=MailStatus.SENT,
+    )
+    other = OutboxMessageFactory(to="someone@example.org", body_text="Nothing about them.")
+    db.session.commit()
+    unsent_id = unsent.id
+    auth.login("admin")
+
+    erase(client, "quilt.circle+erasure@gmail.com")
+
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, unsent_id) is None
+    assert (about.to, about.subject) == ("staff@example.org", "New organization: ")
+    assert about.body_text == " /  (, ) signed. Hoeryong Mothers Quilting Circles abroad stay as they are."
+    assert (sent.to, sent.subject, sent.body_text) == ("", "Hello ", " 님, withdraw here:  today")
+    assert other.body_text == "Nothing about them." and other.to == "someone@example.org"
