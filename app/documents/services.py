@@ -16,6 +16,7 @@ from app.documents.keys import content_key, template_hash
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.documents.signing import sign_pdf
 from app.documents.snapshot import listed_rows, listing_digest, snapshot_of, snapshot_signatories
+from app.documents.withdrawal import may_store
 from app.extensions import db
 from app.rendering.context import letter_context
 
@@ -168,10 +169,9 @@ def render_document(document, progress=None):
     contexts = document_contexts(document)
     pdf = render_pdf(contexts, pdfa=document.variant == DocumentVariant.PDFA, progress=progress)
     signed = sign_pdf(pdf)
-    # Locked until the caller commits: an erasure either waits for the file and deletes it, or
-    # withdrew the document before and the file of the old list is never written.
-    db.session.refresh(document, ["withdrawn_at"], with_for_update=True)
-    if document.is_withdrawn:
+    # Until the caller commits, no erasure runs: one that ran before withdrew the document (or the
+    # person it lists) and the file is never written; one that comes after deletes it.
+    if not may_store(document):
         log.info("document %s was withdrawn while it rendered: not stored", document.id)
         return None
     storage.write_atomically(storage.path_for(document.token), signed)

@@ -11,8 +11,49 @@ from app.deliveries.models import Delivery
 from app.documents import storage
 from app.documents.models import Document
 from app.extensions import db
+from app.signatures.models import Signatory
 
 log = logging.getLogger(__name__)
+
+#: The PostgreSQL advisory lock an erasure holds alone and a render's last check holds shared.
+ERASURE_LOCK = 0x756E6465  # "unde"
+
+
+def hold_erasure_lock(shared=False):
+    """Until the transaction ends: an erasure and a render storing its file never overlap.
+
+    Without it, a document asked for while an erasure runs (its list read before the erasure
+    committed) could be stored with the erased person after the erasure looked for documents.
+    SQLite, for development, runs one writer at a time and has no such lock.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        lock = sa.func.pg_advisory_xact_lock_shared if shared else sa.func.pg_advisory_xact_lock
+        db.session.execute(sa.select(lock(ERASURE_LOCK)))
+
+
+def _erased_in(document):
+    ids = {row.get("signatory_id") for row in (document.signatories or {}).get("signatories", [])}
+    if not ids:
+        return set()
+    query = sa.select(Signatory.id).where(Signatory.id.in_(sorted(ids)), Signatory.erased_at.is_not(None))
+    return set(db.session.scalars(query))
+
+
+def may_store(document):
+    """Take the shared erasure lock; False (the document withdrawn, flushed) when it lists an erased person.
+
+    Called by a render right before it stores the file; the lock is held until its commit.
+    """
+    hold_erasure_lock(shared=True)
+    db.session.refresh(document, ["withdrawn_at"], with_for_update=True)
+    if document.is_withdrawn:
+        return False
+    erased = _erased_in(document)
+    if erased:
+        withdraw_document(document, erased)
+        db.session.flush()
+        return False
+    return True
 
 
 def is_delivered(document):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.core import audit
 from app.core.text import clean_text
 from app.core.timeutil import utcnow
-from app.documents.withdrawal import withdraw_documents_listing
+from app.documents.withdrawal import hold_erasure_lock, withdraw_documents_listing
 from app.extensions import db
 from app.signatures import erasure
 from app.signatures.logos import logo_folder
@@ -103,6 +103,9 @@ def erase_person(signatories, actor):
     (documents.withdrawal), unsent mail to them deleted and their names, address and links
     blanked in the rest of the outbox and in the audit log. Returns the letters affected.
     """
+    if not signatories:
+        return []
+    hold_erasure_lock()
     needles = erasure.personal_strings(signatories)
     keys = {signatory.email_key for signatory in signatories}
     letters = {}

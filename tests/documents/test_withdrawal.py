@@ -6,6 +6,7 @@ from app.core.timeutil import utcnow
 from app.documents import storage
 from app.documents.models import DocumentStatus
 from app.documents.services import claim_document, current_document, render_document
+from app.documents.snapshot import signatory_snapshot
 from app.documents.tasks import render, sweep
 from app.signatures.normalize import email_key
 from app.signatures.privacy import erase_person, find_signatories
@@ -84,3 +85,21 @@ def test_a_withdrawn_failed_document_cannot_be_rendered_again(runner, db, letter
 
     result = runner.invoke(args=["documents", "retry", str(failed.id)])
     assert result.exit_code != 0 and "This document was withdrawn" in result.output
+
+
+def test_a_document_asked_for_while_the_erasure_ran_is_withdrawn_instead_of_stored(client, db, letter):
+    sign_person(letter)
+    listing = signatory_snapshot(letter)  # a download read the list just before the erasure committed
+    erase(db)
+    racing, _created = current_document(letter, "en")
+    racing.signatories = listing  # ... and queued its document just after
+    db.session.commit()
+
+    render(racing.id)
+
+    db.session.expire_all()
+    assert racing.is_withdrawn and not storage.has_file(racing.token)
+    assert racing.signatories["signatories"] == []
+    assert client.get(f"/documents/{racing.token}").status_code == 410
+    fresh = client.get(f"/letters/{letter.id}/en.pdf")
+    assert fresh.status_code == 200 and "Choi Erased" not in pdf_text(fresh.data)
