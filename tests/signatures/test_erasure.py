@@ -8,10 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.core import audit
+from app.core.tokens import make_token
 from app.deliveries.models import Channel, Delivery
 from app.documents import storage
 from app.documents.models import Document
 from app.extensions import db as _db
+from app.letters.reconfirm import PURPOSE
 from app.mail.models import MailStatus, OutboxMessage
 from app.signatures import emails
 from app.signatures.models import SignatoryKind, Signature, SignatureStatus
@@ -129,6 +131,9 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table_file_mail_or_link(
     assert pdf.status_code == 200
     assert NAME_EN in pdf_text(pdf.data) and NAME_KO in pdf_text(pdf.data)
     [old] = db.session.scalars(sa.select(Document)).all()
+    reconfirm = make_token(PURPOSE, {"s": signature.id, "v": letter.current_version.id})
+    links["reconfirm"] = f"/s/reconfirm/{reconfirm}"  # as a revision's email would carry it
+    assert client.get(links["reconfirm"]).status_code == 200
     emails.queue_reminder(signature)  # pending: not handed to the mail queue yet
     audit.record("privacy.request", signature.signatory, email=ADDRESS, name=NAME_KO)
     db.session.commit()
