@@ -64,9 +64,31 @@ def _is_to(to, keys):
 
 
 def _addressed_to(keys):
-    """Ids of the messages to the person under any spelling of their address (compared as keys)."""
+    """{id: address} of the messages to the person under any spelling of their address."""
     rows = db.session.execute(sa.select(OutboxMessage.id, OutboxMessage.to)).all()
-    return {row.id for row in rows if _is_to(row.to, keys)}
+    return {row.id: row.to for row in rows if _is_to(row.to, keys)}
+
+
+#: The text of a message that may name the person or hold their address or links.
+_TEXTS = ("subject", "body_text", "body_html", "last_error")
+
+
+def _candidates(needles, to_them):
+    """Mail to the person, and mail whose text, address or headers mention them; locked."""
+    condition = OutboxMessage.id.in_(sorted(to_them))
+    if needles:
+        columns = [getattr(OutboxMessage, name) for name in (*_TEXTS, "to")]
+        condition = sa.or_(
+            condition, _mentioning((*columns, sa.cast(OutboxMessage.headers, sa.Text)), needles)
+        )
+    return sa.select(OutboxMessage).where(condition).with_for_update()
+
+
+def _blank(message, pattern, mine):
+    message.to = "" if mine else redact(message.to, pattern)
+    for name in _TEXTS:
+        setattr(message, name, redact(getattr(message, name), pattern, links=mine))
+    message.headers = redact(dict(message.headers or {}), pattern, links=mine)
 
 
 def scrub_outbox(needles, keys):
@@ -75,25 +97,17 @@ def scrub_outbox(needles, keys):
     `keys` are the person's email keys (signatures.normalize.email_key). Returns (deleted, blanked).
     """
     to_them = _addressed_to(set(keys) - {""})
-    columns = (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html)
-    about = needles and _mentioning(
-        (*columns, OutboxMessage.to, sa.cast(OutboxMessage.headers, sa.Text)), needles
-    )
-    addressed = OutboxMessage.id.in_(sorted(to_them))
-    condition = sa.or_(addressed, about) if needles else addressed
+    spellings = {address for _name, address in getaddresses(list(to_them.values()))}
+    needles = personal_strings([], *needles, *spellings)  # each spelling is blanked wherever it appears
     pattern, deleted, blanked = _pattern(needles), 0, 0
-    for message in db.session.scalars(sa.select(OutboxMessage).where(condition).with_for_update()):
+    for message in db.session.scalars(_candidates(needles, to_them)):
         mine = message.id in to_them
         if mine and message.status in UNSENT:
             db.session.delete(message)
             deleted += 1
-            continue
-        message.to = "" if mine else redact(message.to, pattern)
-        message.subject = redact(message.subject, pattern, links=mine)
-        message.body_text = redact(message.body_text, pattern, links=mine)
-        message.body_html = redact(message.body_html, pattern, links=mine)
-        message.headers = redact(dict(message.headers or {}), pattern, links=mine)
-        blanked += 1
+        else:
+            _blank(message, pattern, mine)
+            blanked += 1
     db.session.flush()
     log.info("erasure: %s unsent messages deleted, %s messages blanked", deleted, blanked)
     return deleted, blanked

@@ -234,6 +234,7 @@ def test_erasure_blanks_the_person_in_mail_about_them_and_deletes_unsent_mail_to
         subject=f"Hello {NAME_EN}",
         body_text=f"{NAME_KO} 님, withdraw here: http://localhost/s/withdraw/abc.def-ghi today",
         status=MailStatus.SENT,
+        last_error="451 quiltcircle@gmail.com: try again later",
     )
     other = OutboxMessageFactory(to="someone@example.org", body_text="Nothing about them.")
     db.session.commit()
@@ -247,4 +248,5 @@ def test_erasure_blanks_the_person_in_mail_about_them_and_deletes_unsent_mail_to
     assert (about.to, about.subject) == ("staff@example.org", "New organization: ")
     assert about.body_text == " /  (, ) signed. Hoeryong Mothers Quilting Circles abroad stay as they are."
     assert (sent.to, sent.subject, sent.body_text) == ("", "Hello ", " 님, withdraw here:  today")
+    assert sent.last_error == "451 : try again later"
     assert other.body_text == "Nothing about them." and other.to == "someone@example.org"
