@@ -5,18 +5,7 @@ import re
 
 import sqlalchemy as sa
 from asn1crypto import pem
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -73,7 +62,7 @@ def _public_document(token):
             "This document was withdrawn: someone it listed asked us to erase their data. "
             "The letter's page offers the current PDF."
         )
-        abort(make_response(render_template("error.html", status=410, message=message), 410))
+        abort(410, description=message)  # the error page shows it, in the reader's language
     return document
 
 
