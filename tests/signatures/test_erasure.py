@@ -1,6 +1,7 @@
 """Erasure leaves nothing of the person: no row, no JSON, no file, no mail, no working link, no PDF."""
 
 import contextlib
+import io
 import json
 import subprocess
 
@@ -20,7 +21,7 @@ from app.signatures.models import SignatoryKind, Signature, SignatureStatus
 from app.signatures.normalize import email_key
 from tests.documents.conftest import pdf_text
 from tests.factories import OutboxMessageFactory, RecipientFactory, SignatoryFactory, SignatureFactory
-from tests.helpers import page_text
+from tests.helpers import csrf_token, page_text
 from tests.letters.pages import form_on
 from tests.signatures.conftest import link, mails, make_open_letter, png, press_button, sign
 
@@ -199,6 +200,12 @@ def test_a_delivered_document_keeps_its_bytes_for_staff_but_answers_410_to_the_p
     assert public.status_code == 410 and "This document was withdrawn" in page_text(public)
     staff = client.get(f"/staff/documents/{document.id}.pdf")
     assert staff.status_code == 200 and staff.data == sent
+    listed = page_text(client.get(f"/staff/letters/{letter.id}/documents"))
+    assert "withdrawn on" in listed and "a signatory's data was erased" in listed
+    form = {"csrf_token": csrf_token(client, "/verify"), "file": (io.BytesIO(sent), "letter.pdf")}
+    verdict = page_text(client.post("/verify", data=form, content_type="multipart/form-data"))
+    assert "This document was withdrawn" in verdict and "Download our copy" not in verdict
+    assert "Delivered Signer" not in verdict
     db.session.expire_all()
     assert _db.session.get(Document, document.id).signatories["signatories"] == []
     fresh = client.get(f"/letters/{letter.id}/en.pdf")
