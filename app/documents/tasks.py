@@ -107,7 +107,11 @@ def sweep():
     ).all()
     cutoff = now - timedelta(seconds=current_app.config["PDF_TIME_LIMIT"] + 60)
     killed = db.session.scalars(
-        sa.select(Document).where(Document.status == DocumentStatus.RENDERING, Document.started_at < cutoff)
+        sa.select(Document).where(
+            Document.status == DocumentStatus.RENDERING,
+            Document.started_at < cutoff,
+            Document.withdrawn_at.is_(None),  # a withdrawn render stored nothing: there is no failure
+        )
     ).all()
     for document in killed:
         document.fail(FailureReason.TIME_LIMIT, "the render passed its hard time limit")

@@ -73,6 +73,9 @@ def test_a_render_that_finishes_after_the_erasure_stores_nothing(db, letter):
     db.session.commit()
     assert not storage.has_file(rendering.token)
     assert documents(db)[0].status == DocumentStatus.RENDERING
+    rendering.started_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert sweep() == {"requeued": 0, "failed": 0}  # nothing failed: it was withdrawn
 
 
 def test_a_withdrawn_failed_document_cannot_be_rendered_again(runner, db, letter):
