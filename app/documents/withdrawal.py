@@ -77,7 +77,9 @@ def withdraw_document(document, signatory_ids):
 
     A document no delivery sent is deleted: its file and its whole snapshot. One a delivery sent
     keeps its file for the record (staff may download it). The content key is released, so the
-    next download of the letter renders a document of the list as it is now.
+    next download of the letter renders a document of the list as it is now. The file goes at
+    once, before the commit: should the erasure fail, the row still says ready and the next
+    download renders it again (documents.dispatch).
     """
     delivered = is_delivered(document)
     if delivered:
