@@ -37,6 +37,8 @@ class Delivery(TimestampMixin, db.Model):
     #: The version delivered; fixed once sent.
     version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letter_versions.id", ondelete="RESTRICT"))
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("recipients.id", ondelete="RESTRICT"), index=True)
+    #: The PDF that was (or will be) sent; a document a delivery references is kept for the record.
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"), index=True)
     channel: Mapped[Channel] = enum_column(Channel)
     language: Mapped[Language] = enum_column(Language, default=Language.EN)
     status: Mapped[DeliveryStatus] = enum_column(DeliveryStatus, default=DeliveryStatus.PLANNED)
@@ -53,6 +55,7 @@ class Delivery(TimestampMixin, db.Model):
 
     letter = relationship("Letter")
     recipient = relationship("Recipient")
+    document = relationship("Document")
 
     def __repr__(self):
         return f"<Delivery {self.id} letter={self.letter_id} {self.channel} {self.status}>"

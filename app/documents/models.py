@@ -94,6 +94,9 @@ class Document(TimestampMixin, db.Model):
     page_count: Mapped[int | None]
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when a signatory it lists had their data erased: never served to the public again, and
+    #: its file is deleted unless a delivery sent it (then staff keep it for the record).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     letter = relationship("Letter")
     version = relationship("LetterVersion")
@@ -105,6 +108,10 @@ class Document(TimestampMixin, db.Model):
     @property
     def is_ready(self):
         return self.status == DocumentStatus.READY
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
 
     @property
     def is_pending(self):

@@ -37,6 +37,7 @@ def _rows(letters):
             Document.status == DocumentStatus.READY,
             Document.recipient_id.is_(None),
             Document.variant == DocumentVariant.STANDARD,
+            Document.withdrawn_at.is_(None),
         )
         .group_by(Document.letter_id, Document.language)
     )
@@ -90,6 +91,7 @@ def last_ready_document(document):
             if document.recipient_id is None
             else Document.recipient_id == document.recipient_id,
             Document.status == DocumentStatus.READY,
+            Document.withdrawn_at.is_(None),
             Document.id != document.id,
         )
         .order_by(Document.id.desc())

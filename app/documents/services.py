@@ -16,6 +16,7 @@ from app.documents.keys import content_key, template_hash
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.documents.signing import sign_pdf
 from app.documents.snapshot import listed_rows, listing_digest, snapshot_of, snapshot_signatories
+from app.documents.withdrawal import may_store
 from app.extensions import db
 from app.rendering.context import letter_context
 
@@ -52,6 +53,7 @@ def _pending_in_series(letter, language, recipient, variant):
             else Document.recipient_id.is_(None),
             Document.variant == variant,
             Document.status.in_((DocumentStatus.QUEUED, DocumentStatus.RENDERING)),
+            Document.withdrawn_at.is_(None),
         )
         .order_by(Document.id.desc())
         .limit(1)
@@ -105,6 +107,10 @@ def retry_document(document, actor=None):
     """Queue a failed document again (staff); the caller sends it to the pdf queue after commit."""
     if document.status != DocumentStatus.FAILED:
         raise Conflict(_l("Only a failed document can be rendered again."), code="not_failed")
+    if document.is_withdrawn:
+        raise Conflict(
+            _l("This document was withdrawn: a signatory it lists had their data erased."), code="withdrawn"
+        )
     document.requeue()
     db.session.flush()
     audit.record("document.retry", document, actor=actor)
@@ -115,7 +121,11 @@ def claim_document(document_id):
     """Mark a queued document as rendering; False when another worker has it or it is done."""
     result = db.session.execute(
         sa.update(Document)
-        .where(Document.id == document_id, Document.status == DocumentStatus.QUEUED)
+        .where(
+            Document.id == document_id,
+            Document.status == DocumentStatus.QUEUED,
+            Document.withdrawn_at.is_(None),
+        )
         .values(
             status=DocumentStatus.RENDERING,
             progress=0,
@@ -151,13 +161,19 @@ def page_count(pdf):
 def render_document(document, progress=None):
     """Render, sign and store the document's PDF, then mark it ready (flushed).
 
-    Template errors, SoftTimeLimitExceeded and OSError (a full disk) reach the caller.
+    Nothing is stored when the document was withdrawn meanwhile (returns None). Template errors,
+    SoftTimeLimitExceeded and OSError (a full disk) reach the caller.
     """
     from app.rendering.pdf import render_pdf  # WeasyPrint loads only where PDFs are made
 
     contexts = document_contexts(document)
     pdf = render_pdf(contexts, pdfa=document.variant == DocumentVariant.PDFA, progress=progress)
     signed = sign_pdf(pdf)
+    # Until the caller commits, no erasure runs: one that ran before withdrew the document (or the
+    # person it lists) and the file is never written; one that comes after deletes it.
+    if not may_store(document):
+        log.info("document %s was withdrawn while it rendered: not stored", document.id)
+        return None
     storage.write_atomically(storage.path_for(document.token), signed)
     document.template_hash = template_hash(document.template)
     document.finish(hashlib.sha256(signed).hexdigest(), len(signed), page_count(signed))

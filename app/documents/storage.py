@@ -43,3 +43,8 @@ def has_file(token):
 
 def read(token):
     return path_for(token).read_bytes()
+
+
+def remove(token):
+    """Delete a document's file, if there is one."""
+    path_for(token).unlink(missing_ok=True)

@@ -100,12 +100,18 @@ def sweep():
     now = utcnow()
     lost = db.session.scalars(
         sa.select(Document.id).where(
-            Document.status == DocumentStatus.QUEUED, Document.updated_at < now - STUCK_AFTER
+            Document.status == DocumentStatus.QUEUED,
+            Document.updated_at < now - STUCK_AFTER,
+            Document.withdrawn_at.is_(None),
         )
     ).all()
     cutoff = now - timedelta(seconds=current_app.config["PDF_TIME_LIMIT"] + 60)
     killed = db.session.scalars(
-        sa.select(Document).where(Document.status == DocumentStatus.RENDERING, Document.started_at < cutoff)
+        sa.select(Document).where(
+            Document.status == DocumentStatus.RENDERING,
+            Document.started_at < cutoff,
+            Document.withdrawn_at.is_(None),  # a withdrawn render stored nothing: there is no failure
+        )
     ).all()
     for document in killed:
         document.fail(FailureReason.TIME_LIMIT, "the render passed its hard time limit")

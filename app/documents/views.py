@@ -54,6 +54,18 @@ def _document_or_404(token):
     return document
 
 
+def _public_document(token):
+    """The document of a public link; a withdrawn one answers 410 with a page that says so."""
+    document = _document_or_404(token)
+    if document.is_withdrawn:
+        message = _(
+            "This document was withdrawn: someone it listed asked us to erase their data. "
+            "The letter's page offers the current PDF."
+        )
+        abort(410, description=message)  # the error page shows it, in the reader's language
+    return document
+
+
 def _readable_letter_or_404(letter_id):
     """A letter the public may read; staff may download any letter with a frozen version."""
     letter = db.get_or_404(Letter, letter_id)
@@ -113,8 +125,8 @@ def letter_pdf(letter_id, lang):
 
 @bp.route("/documents/<token>.pdf")
 def document_pdf(token):
-    """A document by its permanent link: the same bytes for ever, whatever the letter became."""
-    document = _document_or_404(token)
+    """A document by its permanent link: the same bytes for ever, unless it was withdrawn."""
+    document = _public_document(token)
     if not document.is_ready:
         return redirect(url_for("documents.status", token=token))
     return send_document(document, 365 * 24 * 3600, immutable=True)
@@ -122,7 +134,7 @@ def document_pdf(token):
 
 @bp.route("/documents/<token>")
 def status(token):
-    document = _document_or_404(token)
+    document = _public_document(token)
     if document.is_ready:
         return redirect(url_for("documents.document_pdf", token=token), 303)
     return _status_page(document)
@@ -154,6 +166,16 @@ def staff_list(letter_id):
         sa.select(Document).where(Document.letter_id == letter.id).order_by(Document.id.desc()).limit(200)
     ).all()
     return render_template("documents/staff_list.html", letter=letter, documents=documents, form=RetryForm())
+
+
+@bp.route("/staff/documents/<int:document_id>.pdf")
+@staff_required
+def staff_pdf(document_id):
+    """Staff download any stored document, a withdrawn one that a delivery sent among them."""
+    document = db.get_or_404(Document, document_id)
+    if not document.is_ready:
+        abort(404)
+    return send_document(document, 0, private=True)
 
 
 @bp.route("/staff/documents/<int:document_id>/retry", methods=["POST"])

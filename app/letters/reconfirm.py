@@ -70,9 +70,10 @@ def request_reconfirmation(letter, actor):
 def signature_for_token(token):
     """(signature, version_id) for a valid link, else (None, None)."""
     data = read_token(PURPOSE, token, MAX_AGE)
-    if not data:
+    signature = db.session.get(Signature, data["s"]) if data else None
+    if signature is None or signature.signatory.erased_at is not None:  # erased: no link works
         return None, None
-    return db.session.get(Signature, data["s"]), data["v"]
+    return signature, data["v"]
 
 
 def confirm_new_version(signature, version_id):

@@ -29,9 +29,13 @@ def links(signature):
 
 
 def signature_for(purpose, token):
+    """The signature of a link; None for a bad or old token, or a person who had their data erased."""
     max_age = CONFIRM_MAX_AGE if purpose == CONFIRM else WITHDRAW_MAX_AGE
     signature_id = read_token(purpose, token, max_age)
-    return db.session.get(Signature, signature_id) if isinstance(signature_id, int) else None
+    signature = db.session.get(Signature, signature_id) if isinstance(signature_id, int) else None
+    if signature is None or signature.signatory.erased_at is not None:
+        return None
+    return signature
 
 
 def _title(signature, lang):

@@ -82,6 +82,8 @@ class Signatory(TimestampMixin, db.Model):
     language: Mapped[Language] = enum_column(Language, default=Language.EN)
     #: Set when personal data was erased; the row stays so that counts hold.
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when the person asked for erasure: their confirm and withdraw links stop working too.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     signatures: Mapped[list["Signature"]] = relationship(back_populates="signatory")

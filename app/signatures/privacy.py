@@ -1,6 +1,7 @@
 """Requests about one person's data: find it by email, hand it over as JSON, erase it."""
 
 import json
+import logging
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -8,12 +9,16 @@ from sqlalchemy.orm import selectinload
 from app.core import audit
 from app.core.text import clean_text
 from app.core.timeutil import utcnow
+from app.documents.withdrawal import hold_erasure_lock, withdraw_documents_listing
 from app.extensions import db
+from app.signatures import erasure
 from app.signatures.logos import logo_folder
 from app.signatures.models import Signatory, Signature, SignatureStatus
 from app.signatures.normalize import email_key
 from app.signatures.services import STANDING
 from app.signatures.tasks import anonymize_signatory
+
+log = logging.getLogger(__name__)
 
 _SIGNATORY_FIELDS = (
     "id",
@@ -92,20 +97,41 @@ def personal_data(signatories, actor):
 
 
 def erase_person(signatories, actor):
-    """Withdraw the person's standing signatures and erase their data; returns the letters affected."""
+    """Withdraw the person's standing signatures and erase them from everything we store.
+
+    Their rows are anonymized, their logo deleted, the documents that list them withdrawn
+    (documents.withdrawal), unsent mail to them deleted and their names, address and links
+    blanked in the rest of the outbox and in the audit log. Returns the letters affected.
+    """
+    if not signatories:
+        return []
+    hold_erasure_lock()
+    needles = erasure.personal_strings(signatories)
+    keys = {signatory.email_key for signatory in signatories}
     letters = {}
     for signatory in signatories:
-        withdrawn = 0
-        for signature in signatory.signatures:
-            letters[signature.letter_id] = signature.letter
-            if signature.status in STANDING:
-                signature.status, signature.withdrawn_at = SignatureStatus.WITHDRAWN, utcnow()
-                withdrawn += 1
+        withdrawn = _withdraw_signatures(signatory)
+        letters.update((signature.letter_id, signature.letter) for signature in signatory.signatures)
         _remove_logo(signatory.logo_path)
         anonymize_signatory(signatory, erase_public=True)
+        signatory.erased_at = utcnow()
         audit.record("signatory.erase", signatory, actor=actor, withdrawn=withdrawn)
     db.session.flush()
+    ids = [signatory.id for signatory in signatories]
+    documents = withdraw_documents_listing(ids, list(letters))
+    erasure.scrub_outbox(needles, keys)
+    erasure.scrub_audit(needles)
+    log.info("erased %s signatory records; %s documents withdrawn", len(ids), len(documents))
     return list(letters.values())
+
+
+def _withdraw_signatures(signatory):
+    withdrawn = 0
+    for signature in signatory.signatures:
+        if signature.status in STANDING:
+            signature.status, signature.withdrawn_at = SignatureStatus.WITHDRAWN, utcnow()
+            withdrawn += 1
+    return withdrawn
 
 
 def _remove_logo(path):

@@ -65,6 +65,8 @@ def anonymize_signatory(signatory, erase_public=False):
     signatory.anonymized_at = utcnow()
     for signature in signatory.signatures:
         signature.ip_hash = None
+        if erase_public:  # staff's reason may name the person
+            signature.rejection_reason = ""
 
 
 @shared_task(name="signatures.anonymize_closed")

@@ -18,6 +18,7 @@ from app.documents.signing import coalition_certificate
 from app.documents.verify import verify_pdf
 from app.extensions import db
 from app.models import Signatory, SignatoryKind, Signature, SignatureStatus
+from app.signatures.privacy import erase_person, find_signatories
 from tests.conftest import REDIS_URL
 from tests.worker.test_real_worker import CELERY, Worker, purge_queues, sending_app, started_workers
 
@@ -137,3 +138,50 @@ def test_the_page_shows_a_long_render_progressing(pdf_worker, database_url, lett
         time.sleep(0.1)
     assert len(seen) >= 3, seen  # it grew while the pages were laid out, not in one jump
     assert shown and all(0 < percent < 100 for percent in shown), shown
+
+
+@pytest.mark.slow
+@pytest.mark.committed
+def test_an_erasure_during_a_render_leaves_no_file_listing_the_erased_person(
+    pdf_worker, database_url, letter
+):
+    worker = pdf_worker()
+    add_signers(letter, 3000)  # a render of some seconds, long enough to erase someone meanwhile
+    address = "erased.during@example.org"
+    person = Signatory(
+        kind=SignatoryKind.INDIVIDUAL,
+        name_en="Erased During",
+        email=address,
+        email_key=address,
+        has_consented=True,
+    )
+    db.session.add(
+        Signature(
+            signatory=person,
+            letter_id=letter.id,
+            version_id=letter.current_version.id,
+            status=SignatureStatus.APPROVED,
+        )
+    )
+    document, _ = current_document(letter, "en")
+    db.session.commit()
+    send_render(database_url, document.id)
+    query = sa.select(Document.status, Document.progress).where(Document.id == document.id)
+    deadline = time.monotonic() + 60
+    while (row := db.session.execute(query).one()).status != DocumentStatus.RENDERING or not row.progress:
+        assert row.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING), (row, worker.output)
+        assert time.monotonic() < deadline, (row, worker.output)
+        db.session.rollback()
+        time.sleep(0.05)
+
+    erase_person(find_signatories(address), None)
+    db.session.commit()
+
+    deadline = time.monotonic() + 60
+    while "succeeded" not in worker.output:
+        assert time.monotonic() < deadline, worker.output
+        time.sleep(0.2)
+    db.session.expire_all()
+    document = db.session.get(Document, document.id)
+    assert document.is_withdrawn and document.status == DocumentStatus.RENDERING, worker.output
+    assert not storage.has_file(document.token)
