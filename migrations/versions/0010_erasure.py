@@ -1,14 +1,14 @@
 """Erasure: withdrawn documents, the document a delivery sent, erased signatories.
 
-Revision ID: 0012
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
