@@ -88,7 +88,8 @@ class OutboxMessage(db.Model):
         self.last_error = error[:2000]
 
     def send_again(self):
+        """Queued again by a person; handed to the broker after the commit, like a new message."""
         self.status = MailStatus.QUEUED
         self.failure_reason = None
         self.next_attempt_at = None
-        self.handed_off_at = None
+        self.handed_off_at = utcnow()

@@ -5,7 +5,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from app.core import audit
+from app.core.errors import Conflict
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.mail.compose import fit, header_value
@@ -118,3 +121,12 @@ def record_failure(message, error: SendError):
         return
     message.fail(error.reason or MailFailure.GAVE_UP, error.detail)
     log.error("mail %s failed (%s): %s", message.id, message.failure_reason, error)
+
+
+def send_message_again(message, actor):
+    """A person sends a failed or unconfirmed message again (flushed); send_queued after the commit."""
+    if not message.can_send_again:
+        raise Conflict(_l("Only a failed or unconfirmed message can be sent again."), code="not_failed")
+    audit.record("mail.send_again", message, actor=actor, status=str(message.status))
+    message.send_again()
+    db.session.flush()
