@@ -107,3 +107,13 @@ def test_a_public_url_that_is_not_a_web_address_is_refused(monkeypatch):
     monkeypatch.setenv("PUBLIC_URL", "letters.example.org")
     with pytest.raises(ConfigError, match="PUBLIC_URL='letters.example.org' is not a web address"):
         create_app({"APP_ENV": "testing"})
+
+
+def test_a_public_url_with_a_path_keeps_it_in_every_link(client, letter, inbox, monkeypatch, app):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://example.org/letters")
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+
+    assert sign_with_host(client, letter, "evil.example", email="path@example.org").status_code == 302
+
+    [(_recipients, message)] = inbox.wait_for(1)
+    assert all(link.startswith("https://example.org/letters/s/") for link in urls(message)), urls(message)
