@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance")).resolve()
@@ -111,6 +112,19 @@ class Config:
     #: How many proxies in front of the app set X-Forwarded-For / -Proto; 0 when none.
     PROXY_COUNT = 0
 
+    #: The address people reach the site at; every link in an email is built on it.
+    PUBLIC_URL = None
+    #: Host names, besides PUBLIC_URL's, that production answers (comma-separated in the environment).
+    ALLOWED_HOSTS: tuple = ()
+    #: Flask's check of the Host header; production sets it from PUBLIC_URL and ALLOWED_HOSTS.
+    TRUSTED_HOSTS = None
+    #: A message that keeps failing for a passing reason is given up after this many attempts.
+    MAIL_MAX_ATTEMPTS = 10
+    #: The address and body of a sent message are blanked this many days after sending.
+    MAIL_RETENTION_DAYS = 30
+    #: Seconds a web request waits for the broker before leaving its email to the mail sweeper.
+    CELERY_BROKER_TIMEOUT = 5
+
     # Check that the database is migrated and the broker is reachable when serving.
     PREFLIGHT_CHECKS = True
 
@@ -139,6 +153,7 @@ class DevelopmentConfig(Config):
     APP_ENV = "development"
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'undersigned.sqlite'}"
     CELERY_BROKER_URL = f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.sqlite'}"
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 class ProductionConfig(Config):
@@ -156,6 +171,7 @@ class TestingConfig(Config):
     CELERY_TASK_ALWAYS_EAGER = True
     TESTING = True
     PREFLIGHT_CHECKS = False
+    PUBLIC_URL = "http://localhost"
 
 
 _CLASSES = {
@@ -181,10 +197,13 @@ _OVERRIDES = {
     "SIGNING_PKCS12_PATH": "SIGNING_PKCS12_PATH",
     "SIGNING_PKCS12_PASSWORD": "SIGNING_PKCS12_PASSWORD",
     "SIGNING_NAME": "SIGNING_NAME",
+    "PUBLIC_URL": "PUBLIC_URL",
+    "ALLOWED_HOSTS": "ALLOWED_HOSTS",
 }
 
 #: Whole-number settings that the environment may override.
 _INT_SETTINGS = ("PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "PDF_WORKER_MAX_MEMORY_KB", "VERIFY_MAX_BYTES")
+_INT_SETTINGS += ("MAIL_MAX_ATTEMPTS", "MAIL_RETENTION_DAYS", "CELERY_BROKER_TIMEOUT")
 
 
 def load_config(env=None, overrides=None):
@@ -221,7 +240,31 @@ def load_config(env=None, overrides=None):
     if env == "development" and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
     _require(settings, env)
+    _public_address(settings, env)
     return settings
+
+
+def _public_address(settings, env):
+    """Check PUBLIC_URL; in production, answer only requests for its host and ALLOWED_HOSTS."""
+    value = settings["PUBLIC_URL"]
+    if not value:
+        raise ConfigError(
+            "PUBLIC_URL is not set. Production needs the address people reach the site at, "
+            "used in every link the emails carry, e.g. PUBLIC_URL=https://letters.example.org"
+        )
+    url = urlsplit(value.strip())
+    if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+        raise ConfigError(
+            f"PUBLIC_URL={value!r} is not a web address; use the form https://letters.example.org "
+            "(a path such as https://example.org/letters is allowed)."
+        )
+    settings["PUBLIC_URL"] = value.strip().rstrip("/")
+    hosts = settings["ALLOWED_HOSTS"]
+    if isinstance(hosts, str):
+        hosts = [host.strip() for host in hosts.split(",")]
+    settings["ALLOWED_HOSTS"] = tuple(host for host in hosts if host)
+    if env == "production" and settings["TRUSTED_HOSTS"] is None:
+        settings["TRUSTED_HOSTS"] = [url.hostname, *settings["ALLOWED_HOSTS"]]
 
 
 def _development_secret(instance_dir):

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 BEAT_SCHEDULE = {
-    "requeue-stuck-mail": {"task": "mail.requeue_stuck", "schedule": timedelta(minutes=5)},
+    "sweep-mail": {"task": "mail.sweep", "schedule": timedelta(minutes=1)},
+    "blank-old-mail": {"task": "mail.blank_old", "schedule": timedelta(hours=6)},
     "remind-unconfirmed-signers": {"task": "mail.remind_unconfirmed", "schedule": timedelta(minutes=15)},
     "expire-unconfirmed-signatures": {
         "task": "signatures.expire_unconfirmed",

@@ -22,6 +22,9 @@ def celery_init_app(app):
     celery.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
         broker_connection_retry_on_startup=True,
+        # A broker that does not answer fails a publish within seconds instead of hanging a request.
+        broker_connection_timeout=app.config["CELERY_BROKER_TIMEOUT"],
+        broker_transport_options=_transport_options(app.config),
         task_serializer="json",
         accept_content=["json"],
         result_serializer="json",
@@ -54,3 +57,11 @@ def celery_init_app(app):
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
+
+
+def _transport_options(config):
+    """Redis waits forever on a silent broker unless told otherwise (kombu's socket_timeout)."""
+    if not str(config["CELERY_BROKER_URL"] or "").startswith(("redis://", "rediss://")):
+        return {}
+    timeout = config["CELERY_BROKER_TIMEOUT"]
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout}

@@ -5,7 +5,7 @@ import logging
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from app.core.errors import DomainError
 
@@ -50,6 +50,13 @@ def register(app):
         if wants_json():
             return json_error(400, "csrf_failed", message)
         return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so plain words, no page.
+        if wants_json():
+            return json_error(400, "bad_request", _messages()[400])
+        return _messages()[400], 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(DomainError)
     def domain_error(error):

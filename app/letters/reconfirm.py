@@ -3,11 +3,12 @@
 import logging
 
 import sqlalchemy as sa
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.core import audit
+from app.core.links import public_url
 from app.core.tokens import make_token, read_token
 from app.extensions import db
 from app.mail.services import queue_mail
@@ -50,7 +51,7 @@ def request_reconfirmation(letter, actor):
         lang = str(signatory.language)
         token = make_token(PURPOSE, {"s": signature.id, "v": version.id})
         # The page opens in the signatory's language, like the mail, whatever their browser says.
-        link = url_for("letters.reconfirm", token=token, lang=lang, _external=True)
+        link = public_url("letters.reconfirm", token=token, lang=lang)
         with force_locale(lang):
             subject = _(
                 "Please confirm your signature on the new version of “%(title)s”",

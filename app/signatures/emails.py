@@ -1,9 +1,10 @@
 """Emails to signers, in their language: confirm, already signed, reminder."""
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.core.links import public_url
 from app.core.tokens import make_token, read_token
 from app.extensions import db
 from app.mail.services import queue_mail
@@ -19,12 +20,8 @@ WITHDRAW_MAX_AGE = 60 * 60 * 24 * 365 * 3
 
 def links(signature):
     return {
-        "confirm": url_for(
-            "signatures.confirm_link", token=make_token(CONFIRM, signature.id), _external=True
-        ),
-        "withdraw": url_for(
-            "signatures.withdraw_link", token=make_token(WITHDRAW, signature.id), _external=True
-        ),
+        "confirm": public_url("signatures.confirm_link", token=make_token(CONFIRM, signature.id)),
+        "withdraw": public_url("signatures.withdraw_link", token=make_token(WITHDRAW, signature.id)),
     }
 
 

@@ -151,6 +151,7 @@ def test_production_session_cookie_is_secure_httponly_and_lax(monkeypatch, tmp_p
     monkeypatch.setenv("SECRET_KEY", SECRET)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
+    monkeypatch.setenv("PUBLIC_URL", "http://localhost")
     production = create_app({"APP_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
     try:
         assert production.config["SESSION_COOKIE_SECURE"] is True
