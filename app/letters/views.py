@@ -238,15 +238,14 @@ def ask_reconfirmation(letter_id):
 
 @bp.route("/s/reconfirm/<token>", methods=["GET", "POST"])
 def reconfirm(token):
-    signature, version_id = signature_for_token(token)
+    signature, version = signature_for_token(token)
     if signature is None:
         return render_template(
             "error.html", status=400, message=_("This link is not valid or has expired.")
         ), 400
-    version = next((v for v in signature.letter.versions if v.id == version_id), None)
     form = ActionForm()
     if form.validate_on_submit():
-        changed = confirm_new_version(signature, version_id)
+        changed = confirm_new_version(signature, version)
         db.session.commit()
         forget_letter(signature.letter)
         message = (
