@@ -66,12 +66,25 @@ def create_letter(campaign, data, actor=None):
     return letter
 
 
-def save_letter(letter, data, actor=None, lock_version=None, partial=False):
-    """Save edits as a new revision. An open letter gets a new frozen version at once.
-
-    `lock_version` is the number the editor loaded; if someone saved since, EditConflict.
-    """
-    if lock_version is not None and int(lock_version) != letter.lock_version:
+def check_lock_version(letter, lock_version):
+    """Refuse a save that does not say which saved state it changes, or that changes an older one."""
+    if lock_version is None or lock_version == "":
+        raise ValidationError(
+            _l("This save does not say which saved text it changes: reload the letter and save again."),
+            fields={"lock_version": _l("Required.")},
+            code="lock_version_required",
+        )
+    try:
+        number = int(lock_version) if not isinstance(lock_version, (bool, float)) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None:
+        raise ValidationError(
+            _l("The letter's edit number must be a whole number: reload the letter and save again."),
+            fields={"lock_version": _l("Wrong type.")},
+            code="lock_version_invalid",
+        )
+    if number != letter.lock_version:
         raise EditConflict(
             _l(
                 "Someone else saved this letter after you opened it. "
@@ -80,6 +93,14 @@ def save_letter(letter, data, actor=None, lock_version=None, partial=False):
             theirs=draft_texts(letter),
             lock_version=letter.lock_version,
         )
+
+
+def save_letter(letter, data, actor=None, lock_version=None, partial=False):
+    """Save edits as a new revision. An open letter gets a new frozen version at once.
+
+    `lock_version` is the number the editor loaded, required: if someone saved since, EditConflict.
+    """
+    check_lock_version(letter, lock_version)
     if letter.status in (LetterStatus.CLOSED, LetterStatus.DELIVERED, LetterStatus.ARCHIVED):
         raise ValidationError(_l("A closed letter can no longer be edited."), code="not_editable")
     cleaned = clean_letter_input(data, partial=partial)

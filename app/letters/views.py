@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.auth.access import role_required, staff_required
 from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import Conflict, DomainError, ValidationError
 from app.core.forms import choices
 from app.core.i18n import LANGUAGE_NAMES, current_language
 from app.core.sanitizing import render_markdown
@@ -99,9 +99,7 @@ def edit(letter_id):
         if not current_user.has_role("editor"):
             abort(403)
         try:
-            save_letter(
-                letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data or None
-            )
+            save_letter(letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data)
         except EditConflict as error:
             db.session.rollback()
             conflict = compare(error.theirs, form.service_data())
@@ -166,10 +164,7 @@ def change_state(letter_id):
     return redirect(url_for("letters.edit", letter_id=letter.id))
 
 
-@bp.route("/staff/letters/<int:letter_id>/revisions")
-@staff_required
-def revisions(letter_id):
-    letter = _letter_or_404(letter_id)
+def _revisions_page(letter, error=None):
     rows = db.session.scalars(
         sa.select(LetterRevision)
         .where(LetterRevision.letter_id == letter.id)
@@ -186,7 +181,14 @@ def revisions(letter_id):
         new=new,
         changes=changes,
         form=ActionForm(),
-    )
+        error=error,
+    ), error.status if error else 200
+
+
+@bp.route("/staff/letters/<int:letter_id>/revisions")
+@staff_required
+def revisions(letter_id):
+    return _revisions_page(_letter_or_404(letter_id))
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions/<int:number>/restore", methods=["POST"])
@@ -202,11 +204,15 @@ def restore(letter_id, number):
     if not form.validate_on_submit():
         abort(400)
     try:
-        restore_revision(letter, revision, actor=current_user, lock_version=form.lock_version.data or None)
+        restore_revision(letter, revision, actor=current_user, lock_version=form.lock_version.data)
+    except EditConflict:
+        db.session.rollback()
+        conflict = Conflict(_("Someone else saved this letter after you opened this page: restore again."))
+        return _revisions_page(letter, conflict)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("letters.revisions", letter_id=letter.id))
+        # The page answers with the error's status, so a refused restore is never taken for a done one.
+        return _revisions_page(letter, error)
     db.session.commit()
     forget_letter(letter)
     flash(_("Revision %(n)d is restored as the current text.", n=number), "info")
