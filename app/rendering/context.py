@@ -1,16 +1,16 @@
 """The plain-data context a letter design is rendered with."""
 
-from datetime import date
-
 from babel.dates import format_date
 
 from app.core.sanitizing import render_markdown
+from app.core.timeutil import utcnow
 from app.signatures.public import public_list
 
 #: Words a design prints around the letter, in the letter's language (not the reader's).
 LABELS = {
     "en": {
         "signatories_as_of": "Signatories as of {date}",
+        "as_of": "as of {date}",
         "signatories_count": "{count} signatories as of {date}",
         "signatories_count_one": "{count} signatory as of {date}",
         "to": "To",
@@ -21,6 +21,7 @@ LABELS = {
     },
     "ko": {
         "signatories_as_of": "{date} 현재 서명자",
+        "as_of": "{date} 현재",
         "signatories_count": "{date} 현재 서명자 {count}명",
         "signatories_count_one": "{date} 현재 서명자 {count}명",
         "to": "수신",
@@ -90,6 +91,7 @@ def design_labels(lang, signatories):
     one = labels.pop("signatories_count_one")
     counted = one if count == 1 else labels["signatories_count"]
     labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
+    labels["as_of"] = labels["as_of"].format(date=as_of)
     labels["signatories_count"] = counted.format(date=as_of, count=count)
     return labels
 
@@ -111,7 +113,7 @@ def letter_context(letter, lang, version=None, recipient=None, as_of=None, signa
     # none, and names the letter's recipients only where a design has a "To:" line.
     addressed = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
     if signatories is None:
-        signatories = _signatories(letter, lang, as_of or date.today())
+        signatories = _signatories(letter, lang, as_of or utcnow().date())
     return {
         "lang": lang,
         "template": letter.template,
