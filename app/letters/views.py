@@ -14,7 +14,7 @@ from app.core.forms import choices
 from app.core.i18n import LANGUAGE_NAMES, current_language
 from app.core.sanitizing import render_markdown
 from app.extensions import db
-from app.letters.forms import PART_LABELS, ActionForm, LetterForm
+from app.letters.forms import PART_LABELS, PRINTED_LABELS, ActionForm, LetterForm
 from app.letters.models import Letter, LetterRevision, LetterStatus
 from app.letters.reconfirm import (
     confirm_new_version,
@@ -22,9 +22,15 @@ from app.letters.reconfirm import (
     request_reconfirmation,
     signature_for_token,
 )
-from app.letters.revisions import compare
-from app.letters.services import EditConflict, create_letter, restore_revision, save_letter
-from app.letters.workflow import STATUS_LABELS, allowed_transitions, transition
+from app.letters.revisions import compare, unapproved_changes
+from app.letters.services import (
+    EditConflict,
+    create_letter,
+    has_unapproved_changes,
+    restore_revision,
+    save_letter,
+)
+from app.letters.workflow import STATUS_LABELS, allowed_transitions, approve_changes, transition
 from app.mail.services import send_queued
 from app.recipients.models import Recipient
 from app.rendering.context import letter_context
@@ -120,11 +126,32 @@ def edit(letter_id):
         campaign=letter.campaign,
         letter=letter,
         conflict=conflict,
+        unapproved=_unapproved(letter),
+        printed_labels=PRINTED_LABELS,
         transitions=allowed_transitions(letter),
         status_labels=STATUS_LABELS,
         action_form=ActionForm(),
         older_count=len(older_signatures(letter)),
     ), status
+
+
+def _unapproved(letter):
+    """What an open letter's saved draft changes in its current version, or None."""
+    if letter.status != LetterStatus.OPEN or not has_unapproved_changes(letter):
+        return None
+    return unapproved_changes(letter.current_version, letter)
+
+
+def _flash_refusal(error):
+    if isinstance(error, EditConflict):
+        flash(
+            _("Someone saved this letter after you loaded the page: look at it again, then decide."), "error"
+        )
+        return
+    flash(str(error.message), "error")
+    for key, message in error.fields.items():
+        if message:
+            flash(_named(key, message), "error")
 
 
 # The letter's language is in the path: a ?lang= would also switch the staff member's own language.
@@ -150,13 +177,10 @@ def change_state(letter_id):
     if not form.validate_on_submit():
         abort(400)
     try:
-        transition(letter, request.form.get("to", ""), current_user)
+        transition(letter, request.form.get("to", ""), current_user, lock_version=form.lock_version.data)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
-        for key, message in error.fields.items():
-            if message:
-                flash(_named(key, message), "error")
+        _flash_refusal(error)
     else:
         db.session.commit()
         forget_letter(letter)
@@ -183,6 +207,25 @@ def _revisions_page(letter, error=None):
         form=ActionForm(),
         error=error,
     ), error.status if error else 200
+
+
+@bp.route("/staff/letters/<int:letter_id>/approve", methods=["POST"])
+@role_required("editor")
+def approve(letter_id):
+    letter = _letter_or_404(letter_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = approve_changes(letter, current_user, lock_version=form.lock_version.data)
+    except DomainError as error:
+        db.session.rollback()
+        _flash_refusal(error)
+    else:
+        db.session.commit()
+        forget_letter(letter)
+        flash(_("Version %(n)d is approved: the letter now prints it.", n=version.number), "info")
+    return redirect(url_for("letters.edit", letter_id=letter.id))
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions")

@@ -42,12 +42,12 @@ def _other(lang):
     return "en" if lang == "ko" else "ko"
 
 
-def _text_source(letter, lang, source):
-    """source.<field>_<lang>, or the other language's when the letter is written in one language only."""
+def _text_source(lang, source):
+    """source.<field>_<lang>, or the other language's when it is written in one language only."""
 
     def text(field):
         value = getattr(source, f"{field}_{lang}") or ""
-        if not value and letter.single_language is not None:
+        if not value and source.single_language is not None:
             value = getattr(source, f"{field}_{_other(lang)}") or ""
         return value
 
@@ -107,16 +107,17 @@ def letter_context(letter, lang, version=None, recipient=None, as_of=None, signa
     lang = str(lang)
     if lang not in LABELS:
         raise ValueError(f"no such letter language: {lang!r}")
+    # A version prints as it was frozen (design and addressees too); the staff preview, the draft.
     source = version if version is not None else letter
-    text = _text_source(letter, lang, source)
+    text = _text_source(lang, source)
     # A document for one recipient prints that recipient's address block; the generic one prints
     # none, and names the letter's recipients only where a design has a "To:" line.
-    addressed = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
+    addressed = [recipient] if recipient is not None else [link.recipient for link in source.recipient_links]
     if signatories is None:
         signatories = _signatories(letter, lang, as_of or utcnow().date())
     return {
         "lang": lang,
-        "template": letter.template,
+        "template": source.template,
         "campaign": {"title": letter.campaign.title(lang)},
         "letter": {
             "title": text("title"),
