@@ -272,3 +272,18 @@ def test_the_waiting_changes_are_named_in_the_readers_language(client, auth, db,
     assert "서한은 아직 제1판으로 인쇄됩니다." in text
     assert "날짜 : 2026-02-03" in text and "장소, 한국어 : 서울" in text
     assert "승인하고 제2판으로 발행" in text
+
+
+def test_a_change_of_languages_waits_for_approval_too(app, client, auth, db, letter):
+    auth.login("editor")
+    reader = app.test_client()
+    korean_pdf = f"/letters/{letter.id}/ko.pdf"
+    assert korean_pdf in reader.get(f"/c/{letter.campaign.slug}").get_data(as_text=True)
+
+    assert save(client, letter.id, single_language="en").status_code == 302
+    assert korean_pdf in reader.get(f"/c/{letter.campaign.slug}").get_data(as_text=True)
+
+    reviewer, _ = second_staff_member(app)
+    approve(reviewer, db, letter.id)
+    assert versions(db, letter.id) == [1, 2]
+    assert korean_pdf not in reader.get(f"/c/{letter.campaign.slug}").get_data(as_text=True)
