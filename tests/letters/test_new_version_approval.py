@@ -287,3 +287,17 @@ def test_a_change_of_languages_waits_for_approval_too(app, client, auth, db, let
     approve(reviewer, db, letter.id)
     assert versions(db, letter.id) == [1, 2]
     assert korean_pdf not in reader.get(f"/c/{letter.campaign.slug}").get_data(as_text=True)
+
+
+def test_the_sign_page_names_the_approved_title_not_the_draft(app, client, auth, db, letter):
+    auth.login("editor")
+    signer = app.test_client()
+    assert save(client, letter.id, title_en="Unreviewed title").status_code == 302
+
+    before = page_text(signer.get(f"/letters/{letter.id}/sign", headers={"Accept-Language": "en"}))
+    reviewer, _ = second_staff_member(app)
+    approve(reviewer, db, letter.id)
+    after = page_text(signer.get(f"/letters/{letter.id}/sign", headers={"Accept-Language": "en"}))
+
+    assert "Sign “Release them now”" in before and "Unreviewed title" not in before
+    assert "Sign “Unreviewed title”" in after
