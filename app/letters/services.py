@@ -55,7 +55,7 @@ def printed(source):
         "place_en": source.place_en,
         "place_ko": source.place_ko,
         "template": source.template,
-        "single_language": str(source.single_language or "") or None,
+        "single_language": str(source.single_language) if source.single_language else None,
         "recipient_ids": [link.recipient_id for link in source.recipient_links],
     }
 
