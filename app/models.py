@@ -11,6 +11,7 @@ from app.letters.models import (
     LetterRevision,
     LetterStatus,
     LetterVersion,
+    LetterVersionRecipient,
 )
 from app.mail.models import MailStatus, OutboxMessage
 from app.recipients.models import Recipient, RecipientKind, RecipientTag
@@ -41,6 +42,7 @@ __all__ = [
     "LetterRevision",
     "LetterStatus",
     "LetterVersion",
+    "LetterVersionRecipient",
     "MailStatus",
     "OutboxMessage",
     "Recipient",

@@ -7,6 +7,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.core.cache import get_cache
 from app.core.i18n import localized_date
 from app.core.sanitizing import render_markdown
+from app.core.timeutil import utcnow
 from app.documents.public import public_document_keys
 from app.extensions import db
 from app.letters.models import PUBLIC_LETTER_STATUSES
@@ -66,6 +67,8 @@ def build_campaign_page(slug, lang):
                 "texts": texts,
                 "body_html": str(render_markdown(texts["body"])),
                 "count": signatures["count"],
+                # The list's date is when it was read, not a date written in the letter.
+                "as_of": localized_date(utcnow().date(), lang),
                 "signatories": signatures["signatories"],
                 # Which PDFs are current; their states are read per request (campaigns.views).
                 "document_keys": public_document_keys(letter),

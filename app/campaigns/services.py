@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.campaigns.models import Campaign
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
+from app.core.text import check_text
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -21,20 +22,21 @@ TITLE_MAX = 200
 def validate_campaign(slug, title_en, title_ko):
     """Return the cleaned values, or raise ValidationError naming every bad field."""
     slug = (slug or "").strip()
-    title_en = (title_en or "").strip()
-    title_ko = (title_ko or "").strip()
     fields = {}
+    titles = {}
+    for lang, title in (("en", title_en), ("ko", title_ko)):
+        titles[lang], problem = check_text(title or "", TITLE_MAX)
+        if problem:
+            fields[f"title.{lang}"] = problem
+    title_en, title_ko = titles["en"], titles["ko"]
     if not slug:
         fields["slug"] = _l("Enter a short name for the address, e.g. free-will-of-pows.")
     elif len(slug) > SLUG_MAX:
         fields["slug"] = _l("At most %(n)d characters.", n=SLUG_MAX)
     elif not SLUG_RE.match(slug):
         fields["slug"] = _l("Use lower-case letters, digits and single hyphens only.")
-    if not title_en and not title_ko:
+    if not title_en and not title_ko and not {"title.en", "title.ko"} & set(fields):
         fields["title"] = _l("Enter a title in English or Korean.")
-    for lang, title in (("en", title_en), ("ko", title_ko)):
-        if len(title) > TITLE_MAX:
-            fields[f"title.{lang}"] = _l("At most %(n)d characters.", n=TITLE_MAX)
     if fields:
         raise ValidationError(_l("Some fields need attention."), fields=fields)
     return slug, title_en, title_ko

@@ -1,7 +1,5 @@
 """Public campaign pages, and the staff pages for campaigns."""
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -13,7 +11,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.public import campaign_page_data
 from app.campaigns.services import create_campaign
 from app.core.errors import DomainError
-from app.core.i18n import current_language, localized_date
+from app.core.i18n import current_language
 from app.documents.public import download_states
 from app.extensions import db
 
@@ -37,7 +35,6 @@ def show(slug):
     html = render_template(
         "campaigns/show.html",
         page=page,
-        now_date=localized_date(date.today(), lang),
         downloads=download_states(page["letters"]),
     )
     response = make_response(html)

@@ -3,7 +3,7 @@
 import functools
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 
 def _serializer(purpose):
@@ -21,8 +21,8 @@ def make_token(purpose, data):
 
 
 def read_token(purpose, token, max_age):
-    """The data in the token, or None when it is forged, for another purpose, or too old."""
+    """The data in the token, or None when it is forged, for another purpose, too old or garbled."""
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
+    except BadData:  # BadSignature, SignatureExpired, and a payload that does not decode
         return None

@@ -8,7 +8,7 @@ import threading
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.letters.models import LetterRecipient
+from app.letters.models import LetterVersionRecipient
 from app.recipients.models import Recipient
 from app.rendering.environment import TEMPLATES_ROOT
 
@@ -57,19 +57,24 @@ def template_hash(name):
     return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
-def _letter_recipients(letter):
-    query = sa.select(Recipient).join(LetterRecipient, LetterRecipient.recipient_id == Recipient.id)
-    query = query.where(LetterRecipient.letter_id == letter.id).order_by(LetterRecipient.position)
+def _version_recipients(version):
+    """The recipients the version is addressed to (frozen with it), in order."""
+    query = sa.select(Recipient).join(
+        LetterVersionRecipient, LetterVersionRecipient.recipient_id == Recipient.id
+    )
+    query = query.where(LetterVersionRecipient.version_id == version.id).order_by(
+        LetterVersionRecipient.position
+    )
     return db.session.scalars(query).all()
 
 
-def _addressing(letter, recipient):
+def _addressing(letter, version, recipient):
     """What else the PDF prints from the database: the campaign's title and the address blocks."""
-    recipients = [recipient] if recipient is not None else _letter_recipients(letter)
+    recipients = [recipient] if recipient is not None else _version_recipients(version)
     fields = ("name", "addressee", "address")
     return {
         "campaign": [letter.campaign.title_en, letter.campaign.title_ko],
-        "single_language": str(letter.single_language or ""),
+        "single_language": str(version.single_language or ""),
         "recipients": [
             {
                 "id": r.id,
@@ -89,11 +94,11 @@ def content_key(letter, version, listing, language, recipient, variant):
         "format": KEY_FORMAT,
         "version": {"id": version.id, "content_hash": version.content_hash},
         "signatories": listing,
-        "template": {"name": letter.template, "hash": template_hash(letter.template)},
+        "template": {"name": version.template, "hash": template_hash(version.template)},
         "language": str(language),
         "recipient": recipient.id if recipient is not None else None,
         "variant": str(variant),
-        "addressing": _addressing(letter, recipient),
+        "addressing": _addressing(letter, version, recipient),
     }
     encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()

@@ -12,9 +12,10 @@ PUBLIC_LANGUAGES = (DocumentLanguage.EN, DocumentLanguage.KO, DocumentLanguage.B
 
 
 def offered_languages(letter):
-    """A letter written in one language offers that one only."""
-    if letter.single_language is not None:
-        return (DocumentLanguage(str(letter.single_language)),)
+    """A letter written in one language offers that one only (as its current version says)."""
+    source = letter.current_version or letter
+    if source.single_language is not None:
+        return (DocumentLanguage(str(source.single_language)),)
     return PUBLIC_LANGUAGES
 
 

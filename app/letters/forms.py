@@ -24,6 +24,16 @@ PART_LABELS = {
     "signatories_intro": _l("Line introducing the signatories"),
 }
 
+#: The names of everything a version prints, for the list of changes waiting for approval.
+PRINTED_LABELS = {
+    **PART_LABELS,
+    "letter_date": _l("Date"),
+    "place": _l("Place"),
+    "template": _l("Letter template"),
+    "single_language": _l("Languages"),
+    "recipients": _l("Addressed to"),
+}
+
 
 def _text_field(part):
     field = TextAreaField if part in ("body", "closing") else StringField

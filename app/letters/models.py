@@ -130,7 +130,11 @@ class LetterRevision(LetterText, db.Model):
 
 
 class LetterVersion(LetterText, db.Model):
-    """A frozen text that people sign; a later edit makes a new version."""
+    """Everything a letter prints, frozen: people sign it; a later edit makes a new version.
+
+    A version is made when the letter opens and when another editor approves later changes
+    (app.letters.workflow); until then the public pages and PDFs print the one before.
+    """
 
     __tablename__ = "letter_versions"
     __table_args__ = (sa.UniqueConstraint("letter_id", "number"),)
@@ -141,12 +145,22 @@ class LetterVersion(LetterText, db.Model):
     letter_date: Mapped[date | None]
     place_en: Mapped[str] = mapped_column(sa.String(120), default="")
     place_ko: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: The design it prints with (a folder of letter_templates/).
+    template: Mapped[str] = mapped_column(sa.String(64), default="formal")
+    #: Set when the version is in one language only.
+    single_language: Mapped[Language | None] = enum_column(Language, nullable=True)
+    #: The last draft revision when it was frozen: later revisions are changes still to approve.
+    revision_number: Mapped[int | None]
     #: SHA-256 over the frozen text, so a copy can be proven unchanged.
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     frozen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     letter: Mapped[Letter] = relationship(back_populates="versions")
+    #: The recipients it is addressed to, in order (as Letter.recipient_links for the draft).
+    recipient_links: Mapped[list["LetterVersionRecipient"]] = relationship(
+        order_by="LetterVersionRecipient.position", cascade="all, delete-orphan"
+    )
 
     def __repr__(self):
         return f"<LetterVersion letter={self.letter_id} v{self.number}>"
@@ -168,3 +182,22 @@ class LetterRecipient(db.Model):
 
     def __repr__(self):
         return f"<LetterRecipient letter={self.letter_id} recipient={self.recipient_id}>"
+
+
+class LetterVersionRecipient(db.Model):
+    """A recipient a frozen version is addressed to, in the order of the address blocks."""
+
+    __tablename__ = "letter_version_recipients"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("letter_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    recipient_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("recipients.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    recipient = relationship("Recipient")
+
+    def __repr__(self):
+        return f"<LetterVersionRecipient version={self.version_id} recipient={self.recipient_id}>"

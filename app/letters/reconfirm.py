@@ -8,9 +8,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.core import audit
+from app.core.converters import MAX_ID
 from app.core.links import public_url
 from app.core.tokens import make_token, read_token
 from app.extensions import db
+from app.letters.models import LetterVersion
 from app.mail.services import queue_mail
 from app.signatures.models import Signatory, Signature, SignatureStatus
 
@@ -68,17 +70,27 @@ def request_reconfirmation(letter, actor):
     return messages
 
 
+def _id(value):
+    return value if type(value) is int and 0 < value <= MAX_ID else None
+
+
 def signature_for_token(token):
-    """(signature, version_id) for a valid link, else (None, None)."""
+    """(signature, version) for a valid link, else (None, None): a garbled link is only not valid."""
     data = read_token(PURPOSE, token, MAX_AGE)
-    signature = db.session.get(Signature, data["s"]) if data else None
+    if not isinstance(data, dict) or not _id(data.get("s")) or not _id(data.get("v")):
+        return None, None
+    signature = db.session.get(Signature, data["s"])
     if signature is None or signature.signatory.erased_at is not None:  # erased: no link works
         return None, None
-    return signature, data["v"]
+    version = db.session.get(LetterVersion, data["v"])
+    if version is None or version.letter_id != signature.letter_id:
+        return None, None
+    return signature, version
 
 
-def confirm_new_version(signature, version_id):
+def confirm_new_version(signature, version):
     """Move the signature to the version in the link; returns False if nothing was to do."""
+    version_id = version.id
     if signature.status not in COUNTED or signature.version_id == version_id:
         return False
     old = signature.version_id

@@ -37,3 +37,32 @@ def compare(old, new):
             if a != b:
                 changes.append({"part": part, "lang": lang, "diff": word_diff(a, b)})
     return changes
+
+
+#: The parts a version prints besides its texts, in the order the approval page lists them.
+OTHER_PARTS = ("letter_date", "place_en", "place_ko", "template", "single_language", "recipients")
+
+
+def _other_parts(source):
+    recipients = "; ".join(
+        link.recipient.name_en or link.recipient.name_ko for link in source.recipient_links
+    )
+    return {
+        "letter_date": source.letter_date.isoformat() if source.letter_date else "",
+        "place_en": source.place_en,
+        "place_ko": source.place_ko,
+        "template": source.template,
+        "single_language": str(source.single_language or ""),
+        "recipients": recipients,
+    }
+
+
+def unapproved_changes(version, letter):
+    """[(part, lang, diff_html)]: what the draft would change in what the version prints."""
+    changes = compare(version, letter)
+    old, new = _other_parts(version), _other_parts(letter)
+    for key in OTHER_PARTS:
+        if old[key] != new[key]:
+            part, _sep, lang = key.partition("_") if key.startswith("place_") else (key, "", "")
+            changes.append({"part": part, "lang": lang, "diff": word_diff(old[key], new[key])})
+    return changes

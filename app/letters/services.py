@@ -1,4 +1,8 @@
-"""Letter services: create, save the draft (each save a revision), restore, freeze a version."""
+"""Letter services: create, save the draft (each save a revision), restore, freeze a version.
+
+An open letter's saves change its draft only: the public pages and PDFs print its current
+version until another editor approves the changes (app.letters.workflow.approve_changes).
+"""
 
 import hashlib
 import json
@@ -18,6 +22,7 @@ from app.letters.models import (
     LetterRevision,
     LetterStatus,
     LetterVersion,
+    LetterVersionRecipient,
 )
 from app.letters.validation import clean_letter_input, missing_for_opening
 from app.recipients.models import Recipient
@@ -40,6 +45,25 @@ class EditConflict(Conflict):
 
 def draft_texts(letter):
     return {key: getattr(letter, key) for key in TEXT_KEYS}
+
+
+def printed(source):
+    """Everything a letter or a version prints: its texts, date, place, design and addressees."""
+    return {
+        **draft_texts(source),
+        "letter_date": source.letter_date,
+        "place_en": source.place_en,
+        "place_ko": source.place_ko,
+        "template": source.template,
+        "single_language": str(source.single_language) if source.single_language else None,
+        "recipient_ids": [link.recipient_id for link in source.recipient_links],
+    }
+
+
+def has_unapproved_changes(letter):
+    """Whether the draft of a letter with a version prints anything its current version does not."""
+    version = letter.current_version
+    return version is not None and printed(letter) != printed(version)
 
 
 def _slug_for(campaign, title):
@@ -66,12 +90,25 @@ def create_letter(campaign, data, actor=None):
     return letter
 
 
-def save_letter(letter, data, actor=None, lock_version=None, partial=False):
-    """Save edits as a new revision. An open letter gets a new frozen version at once.
-
-    `lock_version` is the number the editor loaded; if someone saved since, EditConflict.
-    """
-    if lock_version is not None and int(lock_version) != letter.lock_version:
+def check_lock_version(letter, lock_version):
+    """Refuse a save that does not say which saved state it changes, or that changes an older one."""
+    if lock_version is None or lock_version == "":
+        raise ValidationError(
+            _l("This save does not say which saved text it changes: reload the letter and save again."),
+            fields={"lock_version": _l("Required.")},
+            code="lock_version_required",
+        )
+    try:
+        number = int(lock_version) if not isinstance(lock_version, (bool, float)) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None:
+        raise ValidationError(
+            _l("The letter's edit number must be a whole number: reload the letter and save again."),
+            fields={"lock_version": _l("Wrong type.")},
+            code="lock_version_invalid",
+        )
+    if number != letter.lock_version:
         raise EditConflict(
             _l(
                 "Someone else saved this letter after you opened it. "
@@ -80,6 +117,14 @@ def save_letter(letter, data, actor=None, lock_version=None, partial=False):
             theirs=draft_texts(letter),
             lock_version=letter.lock_version,
         )
+
+
+def save_letter(letter, data, actor=None, lock_version=None, partial=False):
+    """Save edits as a new revision of the draft; an open letter keeps printing its current version.
+
+    `lock_version` is the number the editor loaded, required: if someone saved since, EditConflict.
+    """
+    check_lock_version(letter, lock_version)
     if letter.status in (LetterStatus.CLOSED, LetterStatus.DELIVERED, LetterStatus.ARCHIVED):
         raise ValidationError(_l("A closed letter can no longer be edited."), code="not_editable")
     cleaned = clean_letter_input(data, partial=partial)
@@ -89,19 +134,17 @@ def save_letter(letter, data, actor=None, lock_version=None, partial=False):
         setattr(letter, key, value)
     if recipients is not None:
         _set_recipients(letter, recipients)
-    if letter.status == LetterStatus.OPEN and draft_texts(letter) != before:
-        if missing := missing_for_opening(letter):
-            raise ValidationError(
-                _l("An open letter needs its title and body in both languages."),
-                fields=dict.fromkeys(missing, ""),
-            )
-        db.session.flush()
-        _add_revision(letter, actor)
-        freeze_version(letter, actor)
-    else:
-        db.session.flush()
-        _add_revision(letter, actor)
+    is_open = letter.status == LetterStatus.OPEN
+    if is_open and draft_texts(letter) != before and (missing := missing_for_opening(letter)):
+        raise ValidationError(
+            _l("An open letter needs its title and body in both languages."),
+            fields=dict.fromkeys(missing, ""),
+        )
+    db.session.flush()
+    _add_revision(letter, actor)
     audit.record("letter.save", letter, actor=actor, lock_version=letter.lock_version)
+    if is_open and has_unapproved_changes(letter):
+        log.info("letter %s: saved changes wait for another editor's approval", letter.id)
     return letter
 
 
@@ -113,12 +156,7 @@ def restore_revision(letter, revision, actor=None, lock_version=None):
 
 
 def _add_revision(letter, actor):
-    number = (
-        db.session.scalar(
-            sa.select(sa.func.max(LetterRevision.number)).where(LetterRevision.letter_id == letter.id)
-        )
-        or 0
-    ) + 1
+    number = (_last_revision_number(letter) or 0) + 1
     revision = LetterRevision(
         letter_id=letter.id, number=number, author_id=getattr(actor, "id", None), **draft_texts(letter)
     )
@@ -148,19 +186,34 @@ def _set_recipients(letter, recipients):
     letter.recipient_links = [LetterRecipient(recipient=r, position=n) for n, r in enumerate(recipients)]
 
 
-def content_hash(texts, letter_date, place_en, place_ko):
-    """SHA-256 over everything a signatory agrees to; any change gives a new hash."""
+def content_hash(texts, letter_date, place_en, place_ko, design=None):
+    """SHA-256 over everything a signatory agrees to; any change gives a new hash.
+
+    `design`: the template, languages and addressees ({"template", "single_language",
+    "recipient_ids"}); versions frozen before these were part of a version were hashed without.
+    """
     payload = {
         "texts": texts,
         "date": letter_date.isoformat() if letter_date else None,
         "place": {"en": place_en, "ko": place_ko},
     }
+    if design is not None:
+        payload["design"] = design
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _last_revision_number(letter):
+    return db.session.scalar(
+        sa.select(sa.func.max(LetterRevision.number)).where(LetterRevision.letter_id == letter.id)
+    )
+
+
 def freeze_version(letter, actor=None):
-    """Copy the draft into a new frozen version and return it."""
+    """Copy everything the draft prints into a new frozen version and return it."""
+    db.session.flush()  # the addressees' ids
+    state = printed(letter)
     texts = draft_texts(letter)
+    design = {key: state[key] for key in ("template", "single_language", "recipient_ids")}
     number = (letter.current_version.number + 1) if letter.current_version else 1
     version = LetterVersion(
         letter=letter,
@@ -168,7 +221,14 @@ def freeze_version(letter, actor=None):
         letter_date=letter.letter_date,
         place_en=letter.place_en,
         place_ko=letter.place_ko,
-        content_hash=content_hash(texts, letter.letter_date, letter.place_en, letter.place_ko),
+        template=letter.template,
+        single_language=letter.single_language,
+        revision_number=_last_revision_number(letter) or 0,
+        recipient_links=[
+            LetterVersionRecipient(recipient_id=link.recipient_id, position=link.position)
+            for link in letter.recipient_links
+        ],
+        content_hash=content_hash(texts, letter.letter_date, letter.place_en, letter.place_ko, design),
         frozen_by_id=getattr(actor, "id", None),
         **texts,
     )

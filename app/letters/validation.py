@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ValidationError
 from app.core.models import Language
-from app.core.text import clean_text, text_problem
+from app.core.text import check_text
 from app.letters.models import TEXT_LIMITS, TEXT_PARTS, LetterKind
 from app.rendering.environment import template_exists
 
 LANGS = ("en", "ko")
 PLACE_MAX = 120
+#: The parts written on several lines; every other part is one line (a title is a mail's subject).
+MULTILINE_PARTS = ("body", "closing")
 
 
 def clean_letter_input(data, partial=False):
@@ -29,21 +31,22 @@ def clean_letter_input(data, partial=False):
             if not isinstance(value, str):
                 fields[key] = _l("Wrong type.")
                 continue
-            value = clean_text(value, multiline=part == "body")
-            problem = text_problem(value, TEXT_LIMITS[part], markdown=part == "body")
+            value, problem = check_text(
+                value, TEXT_LIMITS[part], multiline=part in MULTILINE_PARTS, markdown=part == "body"
+            )
             if problem:
                 fields[key] = problem
             cleaned[key] = value
     for lang in LANGS:
         key = f"place_{lang}"
         if key in data or not partial:
-            value = clean_text(data.get(key) or "") if isinstance(data.get(key, ""), str) else None
-            if value is None:
+            value = data.get(key) or ""
+            if not isinstance(value, str):
                 fields[key] = _l("Wrong type.")
-            elif problem := text_problem(value, PLACE_MAX):
-                fields[key] = problem
             else:
-                cleaned[key] = value
+                cleaned[key], problem = check_text(value, PLACE_MAX)
+                if problem:
+                    fields[key] = problem
     _clean_choices(data, cleaned, fields, partial)
     if not partial and not cleaned.get("title_en") and not cleaned.get("title_ko"):
         fields.setdefault("title_en", _l("Enter a title in English or Korean."))

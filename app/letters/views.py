@@ -9,12 +9,12 @@ from flask_login import current_user
 from app.auth.access import role_required, staff_required
 from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
-from app.core.errors import DomainError, ValidationError
+from app.core.errors import Conflict, DomainError, ValidationError
 from app.core.forms import choices
 from app.core.i18n import LANGUAGE_NAMES, current_language
 from app.core.sanitizing import render_markdown
 from app.extensions import db
-from app.letters.forms import PART_LABELS, ActionForm, LetterForm
+from app.letters.forms import PART_LABELS, PRINTED_LABELS, ActionForm, LetterForm
 from app.letters.models import Letter, LetterRevision, LetterStatus
 from app.letters.reconfirm import (
     confirm_new_version,
@@ -22,9 +22,15 @@ from app.letters.reconfirm import (
     request_reconfirmation,
     signature_for_token,
 )
-from app.letters.revisions import compare
-from app.letters.services import EditConflict, create_letter, restore_revision, save_letter
-from app.letters.workflow import STATUS_LABELS, allowed_transitions, transition
+from app.letters.revisions import compare, unapproved_changes
+from app.letters.services import (
+    EditConflict,
+    create_letter,
+    has_unapproved_changes,
+    restore_revision,
+    save_letter,
+)
+from app.letters.workflow import STATUS_LABELS, allowed_transitions, approve_changes, transition
 from app.mail.services import send_queued
 from app.recipients.models import Recipient
 from app.rendering.context import letter_context
@@ -99,9 +105,7 @@ def edit(letter_id):
         if not current_user.has_role("editor"):
             abort(403)
         try:
-            save_letter(
-                letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data or None
-            )
+            save_letter(letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data)
         except EditConflict as error:
             db.session.rollback()
             conflict = compare(error.theirs, form.service_data())
@@ -122,11 +126,32 @@ def edit(letter_id):
         campaign=letter.campaign,
         letter=letter,
         conflict=conflict,
+        unapproved=_unapproved(letter),
+        printed_labels=PRINTED_LABELS,
         transitions=allowed_transitions(letter),
         status_labels=STATUS_LABELS,
         action_form=ActionForm(),
         older_count=len(older_signatures(letter)),
     ), status
+
+
+def _unapproved(letter):
+    """What an open letter's saved draft changes in its current version, or None."""
+    if letter.status != LetterStatus.OPEN or not has_unapproved_changes(letter):
+        return None
+    return unapproved_changes(letter.current_version, letter)
+
+
+def _flash_refusal(error):
+    if isinstance(error, EditConflict):
+        flash(
+            _("Someone saved this letter after you loaded the page: look at it again, then decide."), "error"
+        )
+        return
+    flash(str(error.message), "error")
+    for key, message in error.fields.items():
+        if message:
+            flash(_named(key, message), "error")
 
 
 # The letter's language is in the path: a ?lang= would also switch the staff member's own language.
@@ -152,13 +177,10 @@ def change_state(letter_id):
     if not form.validate_on_submit():
         abort(400)
     try:
-        transition(letter, request.form.get("to", ""), current_user)
+        transition(letter, request.form.get("to", ""), current_user, lock_version=form.lock_version.data)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
-        for key, message in error.fields.items():
-            if message:
-                flash(_named(key, message), "error")
+        _flash_refusal(error)
     else:
         db.session.commit()
         forget_letter(letter)
@@ -166,10 +188,7 @@ def change_state(letter_id):
     return redirect(url_for("letters.edit", letter_id=letter.id))
 
 
-@bp.route("/staff/letters/<int:letter_id>/revisions")
-@staff_required
-def revisions(letter_id):
-    letter = _letter_or_404(letter_id)
+def _revisions_page(letter, error=None):
     rows = db.session.scalars(
         sa.select(LetterRevision)
         .where(LetterRevision.letter_id == letter.id)
@@ -186,7 +205,33 @@ def revisions(letter_id):
         new=new,
         changes=changes,
         form=ActionForm(),
-    )
+        error=error,
+    ), error.status if error else 200
+
+
+@bp.route("/staff/letters/<int:letter_id>/approve", methods=["POST"])
+@role_required("editor")
+def approve(letter_id):
+    letter = _letter_or_404(letter_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        version = approve_changes(letter, current_user, lock_version=form.lock_version.data)
+    except DomainError as error:
+        db.session.rollback()
+        _flash_refusal(error)
+    else:
+        db.session.commit()
+        forget_letter(letter)
+        flash(_("Version %(n)d is approved: the letter now prints it.", n=version.number), "info")
+    return redirect(url_for("letters.edit", letter_id=letter.id))
+
+
+@bp.route("/staff/letters/<int:letter_id>/revisions")
+@staff_required
+def revisions(letter_id):
+    return _revisions_page(_letter_or_404(letter_id))
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions/<int:number>/restore", methods=["POST"])
@@ -202,11 +247,15 @@ def restore(letter_id, number):
     if not form.validate_on_submit():
         abort(400)
     try:
-        restore_revision(letter, revision, actor=current_user, lock_version=form.lock_version.data or None)
+        restore_revision(letter, revision, actor=current_user, lock_version=form.lock_version.data)
+    except EditConflict:
+        db.session.rollback()
+        conflict = Conflict(_("Someone else saved this letter after you opened this page: restore again."))
+        return _revisions_page(letter, conflict)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("letters.revisions", letter_id=letter.id))
+        # The page answers with the error's status, so a refused restore is never taken for a done one.
+        return _revisions_page(letter, error)
     db.session.commit()
     forget_letter(letter)
     flash(_("Revision %(n)d is restored as the current text.", n=number), "info")
@@ -238,15 +287,14 @@ def ask_reconfirmation(letter_id):
 
 @bp.route("/s/reconfirm/<token>", methods=["GET", "POST"])
 def reconfirm(token):
-    signature, version_id = signature_for_token(token)
+    signature, version = signature_for_token(token)
     if signature is None:
         return render_template(
             "error.html", status=400, message=_("This link is not valid or has expired.")
         ), 400
-    version = next((v for v in signature.letter.versions if v.id == version_id), None)
     form = ActionForm()
     if form.validate_on_submit():
-        changed = confirm_new_version(signature, version_id)
+        changed = confirm_new_version(signature, version)
         db.session.commit()
         forget_letter(signature.letter)
         message = (

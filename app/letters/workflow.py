@@ -1,4 +1,9 @@
-"""The letter workflow: draft → in review → open → closed → delivered → archived."""
+"""The letter workflow: draft → in review → open → closed → delivered → archived.
+
+Opening a letter, and later publishing changes to an open one as a new version, both need
+the approval of an editor who did not write the text approved; an admin may approve alone
+(recorded in the audit log as letter.approve_alone).
+"""
 
 import logging
 
@@ -11,7 +16,7 @@ from app.core.errors import Forbidden, ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.letters.models import LetterRevision, LetterStatus
-from app.letters.services import TEXT_KEYS, freeze_version
+from app.letters.services import check_lock_version, freeze_version, has_unapproved_changes
 from app.letters.validation import missing_for_opening
 
 log = logging.getLogger(__name__)
@@ -47,18 +52,24 @@ def allowed_transitions(letter):
     return sorted(TRANSITIONS[letter.status], key=list(S).index)
 
 
-def _authors(letter):
-    """Everyone who wrote this letter's text: they may not approve it themselves."""
-    ids = set(
-        db.session.scalars(sa.select(LetterRevision.author_id).where(LetterRevision.letter_id == letter.id))
-    )
-    ids.add(letter.author_id)
+def _authors(letter, since=None):
+    """Everyone who wrote this letter's text (after revision `since`): they may not approve it."""
+    query = sa.select(LetterRevision.author_id).where(LetterRevision.letter_id == letter.id)
+    if since is not None:
+        query = query.where(LetterRevision.number > since)
+    ids = set(db.session.scalars(query))
+    if since is None:
+        ids.add(letter.author_id)
     ids.discard(None)
     return ids
 
 
-def transition(letter, to, actor):
-    """Move the letter to state `to`, or raise TransitionRefused / Forbidden with the reason."""
+def transition(letter, to, actor, lock_version=None):
+    """Move the letter to state `to`, or raise TransitionRefused / Forbidden with the reason.
+
+    With `lock_version` (the staff pages send it), a letter saved since the actor loaded it is
+    an EditConflict: an approver opens the text they read, not a later one.
+    """
     try:
         target = S(to)
     except ValueError:
@@ -76,20 +87,18 @@ def transition(letter, to, actor):
         )
     if actor is None or not actor.has_role(Role.EDITOR):
         raise Forbidden(_l("Only editors and admins change a letter's state."))
-    if letter.status == S.IN_REVIEW and target == S.OPEN:
+    if lock_version not in (None, ""):
+        check_lock_version(letter, lock_version)
+    version = letter.current_version
+    # Reopening a closed letter prints its current version again; changes saved before it was
+    # closed still wait for approval (approve_changes).
+    freezes = target == S.OPEN and (version is None or letter.status == S.IN_REVIEW)
+    if freezes:
         _approve(letter, actor)
     if target == S.OPEN:
-        if missing := missing_for_opening(letter):
-            raise TransitionRefused(
-                _l(
-                    "Both languages need a title and a body before the letter opens, "
-                    "unless it is single-language."
-                ),
-                fields=dict.fromkeys(missing, _l("Required before opening.")),
-            )
-        version = letter.current_version
-        if version is None or _draft_differs(letter, version):
-            freeze_version(letter, actor)
+        _require_opening_parts(letter)
+    if freezes and (version is None or has_unapproved_changes(letter)):
+        freeze_version(letter, actor)
     previous = letter.status
     letter.status = target
     if target == S.CLOSED:
@@ -102,18 +111,44 @@ def transition(letter, to, actor):
     return letter
 
 
-def _approve(letter, actor):
-    if actor.id not in _authors(letter):
-        audit.record("letter.approve", letter, actor=actor)
+def _require_opening_parts(letter):
+    if missing := missing_for_opening(letter):
+        raise TransitionRefused(
+            _l(
+                "Both languages need a title and a body before the letter opens, "
+                "unless it is single-language."
+            ),
+            fields=dict.fromkeys(missing, _l("Required before opening.")),
+        )
+
+
+def _approve(letter, actor, since=None, refusal=None, **details):
+    if actor.id not in _authors(letter, since):
+        audit.record("letter.approve", letter, actor=actor, **details)
         return
     if actor.role != Role.ADMIN:
-        raise Forbidden(_l("Another editor must approve this letter: you wrote part of it."))
-    audit.record("letter.approve_alone", letter, actor=actor)
+        raise Forbidden(refusal or _l("Another editor must approve this letter: you wrote part of it."))
+    audit.record("letter.approve_alone", letter, actor=actor, **details)
 
 
-def _draft_differs(letter, version):
-    return any(getattr(letter, key) != getattr(version, key) for key in TEXT_KEYS) or (
-        letter.letter_date,
-        letter.place_en,
-        letter.place_ko,
-    ) != (version.letter_date, version.place_en, version.place_ko)
+def approve_changes(letter, actor, lock_version=None):
+    """Publish an open letter's saved changes as its new version, approved by `actor`.
+
+    `lock_version` is the number of the draft the approver reviewed: a save since is a conflict.
+    Signatures stay on the version they were given for (app.letters.reconfirm asks again).
+    """
+    if actor is None or not actor.has_role(Role.EDITOR):
+        raise Forbidden(_l("Only editors and admins approve a new version."))
+    if letter.status != S.OPEN or letter.current_version is None:
+        raise TransitionRefused(_l("Only an open letter has changes to publish as a new version."))
+    check_lock_version(letter, lock_version)
+    if not has_unapproved_changes(letter):
+        raise TransitionRefused(_l("There are no changes waiting for approval."), code="no_changes")
+    _require_opening_parts(letter)
+    since = letter.current_version.revision_number
+    number = letter.current_version.number + 1
+    refusal = _l("Another editor must approve these changes: you made some of them.")
+    _approve(letter, actor, since=since, refusal=refusal, version=number)
+    version = freeze_version(letter, actor)
+    log.info("letter %s: version %s approved by user %s", letter.id, version.number, actor.id)
+    return version

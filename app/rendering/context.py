@@ -1,16 +1,16 @@
 """The plain-data context a letter design is rendered with."""
 
-from datetime import date
-
 from babel.dates import format_date
 
 from app.core.sanitizing import render_markdown
+from app.core.timeutil import utcnow
 from app.signatures.public import public_list
 
 #: Words a design prints around the letter, in the letter's language (not the reader's).
 LABELS = {
     "en": {
         "signatories_as_of": "Signatories as of {date}",
+        "as_of": "as of {date}",
         "signatories_count": "{count} signatories as of {date}",
         "signatories_count_one": "{count} signatory as of {date}",
         "to": "To",
@@ -21,6 +21,7 @@ LABELS = {
     },
     "ko": {
         "signatories_as_of": "{date} 현재 서명자",
+        "as_of": "{date} 현재",
         "signatories_count": "{date} 현재 서명자 {count}명",
         "signatories_count_one": "{date} 현재 서명자 {count}명",
         "to": "수신",
@@ -41,12 +42,12 @@ def _other(lang):
     return "en" if lang == "ko" else "ko"
 
 
-def _text_source(letter, lang, source):
-    """source.<field>_<lang>, or the other language's when the letter is written in one language only."""
+def _text_source(lang, source):
+    """source.<field>_<lang>, or the other language's when it is written in one language only."""
 
     def text(field):
         value = getattr(source, f"{field}_{lang}") or ""
-        if not value and letter.single_language is not None:
+        if not value and source.single_language is not None:
             value = getattr(source, f"{field}_{_other(lang)}") or ""
         return value
 
@@ -90,6 +91,7 @@ def design_labels(lang, signatories):
     one = labels.pop("signatories_count_one")
     counted = one if count == 1 else labels["signatories_count"]
     labels["signatories_as_of"] = labels["signatories_as_of"].format(date=as_of)
+    labels["as_of"] = labels["as_of"].format(date=as_of)
     labels["signatories_count"] = counted.format(date=as_of, count=count)
     return labels
 
@@ -105,16 +107,17 @@ def letter_context(letter, lang, version=None, recipient=None, as_of=None, signa
     lang = str(lang)
     if lang not in LABELS:
         raise ValueError(f"no such letter language: {lang!r}")
+    # A version prints as it was frozen (design and addressees too); the staff preview, the draft.
     source = version if version is not None else letter
-    text = _text_source(letter, lang, source)
+    text = _text_source(lang, source)
     # A document for one recipient prints that recipient's address block; the generic one prints
     # none, and names the letter's recipients only where a design has a "To:" line.
-    addressed = [recipient] if recipient is not None else [link.recipient for link in letter.recipient_links]
+    addressed = [recipient] if recipient is not None else [link.recipient for link in source.recipient_links]
     if signatories is None:
-        signatories = _signatories(letter, lang, as_of or date.today())
+        signatories = _signatories(letter, lang, as_of or utcnow().date())
     return {
         "lang": lang,
-        "template": letter.template,
+        "template": source.template,
         "campaign": {"title": letter.campaign.title(lang)},
         "letter": {
             "title": text("title"),

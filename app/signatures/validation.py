@@ -40,7 +40,7 @@ def _text(data, key, fields, limit, required_message=None):
         fields[key] = _l("Wrong type.")
         return ""
     value = clean_name(value or "")
-    if problem := text_problem(value, limit):
+    if problem := text_problem(value, limit, one_line=True):
         fields[key] = problem
     elif required_message and not value:
         fields[key] = required_message

@@ -167,7 +167,7 @@ def test_the_petition_design_prints_organization_logos_and_the_formal_one_does_n
     formal = client.get(f"/letters/{letter.id}/en.pdf").data
     assert images_in(formal) == 0
 
-    letter.template = "petition"
+    letter.current_version.template = "petition"  # the design is frozen with the version
     db.session.commit()
     petition = client.get(f"/letters/{letter.id}/en.pdf").data
     assert "Citizens' Alliance" in pdf_text(petition) or "Citizens’ Alliance" in pdf_text(petition)

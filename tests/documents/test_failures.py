@@ -39,7 +39,7 @@ def test_template_error_fails_the_new_document_and_the_last_ready_pdf_stays_offe
     client, db, letter, broken_design
 ):
     old_bytes = client.get(f"/letters/{letter.id}/en.pdf").data
-    letter.template = broken_design
+    letter.current_version.template = broken_design  # the design is frozen with the version
     db.session.commit()
     response = client.get(f"/letters/{letter.id}/en.pdf")
     old, new = documents(db)

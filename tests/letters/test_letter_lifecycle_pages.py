@@ -99,6 +99,11 @@ def test_signatory_of_an_older_version_is_asked_by_mail_and_confirms_the_new_one
     )
 
     assert save(client, letter.id, body_ko="지금 당장 행동을 촉구합니다.").status_code == 302
+    reviewer, _ = second_staff_member(app)
+    assert (
+        press(reviewer, letter.id, "approve", lock_version=current(db, letter.id).lock_version).status_code
+        == 302
+    )
     v2 = db.session.scalar(
         sa.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == 2)
     )
@@ -134,7 +139,7 @@ def test_signatory_of_an_older_version_is_asked_by_mail_and_confirms_the_new_one
     assert "This link is not valid or has expired." in page_text(tampered)
 
 
-def test_public_page_shows_open_letters_not_drafts_and_an_edit_at_once(app, client, auth, db):
+def test_public_page_shows_open_letters_not_drafts_and_an_approved_edit_at_once(app, client, auth, db):
     campaign = CampaignFactory()
     open_one, _ = open_letter(
         db, campaign=campaign, title_en="Release them now", body_en="We ask you to act."
@@ -152,6 +157,14 @@ def test_public_page_shows_open_letters_not_drafts_and_an_edit_at_once(app, clie
 
     auth.login("editor")
     assert save(client, open_one.id, body_en="We ask you to act today.").status_code == 302
+    assert "We ask you to act today." not in page_text(reader.get(f"/c/{campaign.slug}"))
+    reviewer, _ = second_staff_member(app)
+    assert (
+        press(
+            reviewer, open_one.id, "approve", lock_version=current(db, open_one.id).lock_version
+        ).status_code
+        == 302
+    )
 
     after = page_text(reader.get(f"/c/{campaign.slug}"))
     assert "We ask you to act today." in after

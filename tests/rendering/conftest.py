@@ -1,8 +1,14 @@
 """Fixtures shared by the rendering tests."""
 
+from datetime import date
+
 import pytest
 
 from app.demo.loader import load_demo
+
+#: The date of the signatory list the tests print: not the letter's own date (March 11, 2025),
+#: so that an "as of" taken from the letter's text or date shows up as a failure.
+LIST_DATE = date(2026, 1, 5)
 
 #: What a reader finds in the English demo letter, in either design (HTML or PDF text).
 ENGLISH_DEMO_WORDS = (
@@ -17,10 +23,19 @@ ENGLISH_DEMO_WORDS = (
 
 
 def english_demo_words(template):
-    """ENGLISH_DEMO_WORDS, and the petition's "To:" line (the generic letter has no address block)."""
+    """ENGLISH_DEMO_WORDS, the list's heading with its date as the design prints it, and the
+    petition's "To:" line (the generic letter has no address block)."""
     if template == "petition":
-        return (*ENGLISH_DEMO_WORDS, "To: Office of the President of Ukraine")
-    return ENGLISH_DEMO_WORDS
+        return (
+            *ENGLISH_DEMO_WORDS,
+            "To: Office of the President of Ukraine",
+            "Signature organizations and individuals 11 signatories as of January 5, 2026",
+        )
+    return (*ENGLISH_DEMO_WORDS, "Signature organizations and individuals (as of January 5, 2026)")
+
+
+#: The Korean list heading of the formal design, with the list's date.
+KOREAN_FORMAL_HEADING = "서명 단체 및 개인 (2026년 1월 5일 현재)"
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Letter designs render the letter, its recipients and its public signatories, safely."""
 
 import re
-from datetime import date
 from html import unescape
 
 import pytest
@@ -15,7 +14,7 @@ from app.rendering.context import letter_context
 from app.rendering.environment import TEMPLATES_ROOT, available_templates, letter_environment
 from app.rendering.html import render_letter_html
 from tests.factories import LetterFactory, SignatoryFactory, SignatureFactory
-from tests.rendering.conftest import english_demo_words
+from tests.rendering.conftest import KOREAN_FORMAL_HEADING, LIST_DATE, english_demo_words
 
 TEMPLATES = list(available_templates())
 
@@ -74,23 +73,29 @@ def test_designs_are_self_contained(template):
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_english_demo_letter(demo_letter, template):
-    html = render(demo_letter, "en", template, version=demo_letter.current_version, as_of=date(2025, 3, 11))
+    html = render(demo_letter, "en", template, version=demo_letter.current_version, as_of=LIST_DATE)
     text = text_of(html)
     assert '<html lang="en">' in html
     assert "<style>" in html and "@page" in html
     for expected in english_demo_words(template):
         assert expected in text, expected
+    assert "as of March 11, 2025" not in text  # the letter's date is not the list's
     assert text.index("Citizens’ Alliance") < text.index("Transitional Justice") < text.index("Kim Kyu Li")
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_korean_demo_letter(demo_letter, template):
-    html = render(demo_letter, "ko", template, version=demo_letter.current_version, as_of=date(2025, 3, 11))
+    html = render(demo_letter, "ko", template, version=demo_letter.current_version, as_of=LIST_DATE)
     text = text_of(html)
     assert '<html lang="ko">' in html
     for expected in (
         "2025년 3월 11일",
         "존경하는 볼로디미르 젤렌스키 대통령님께",
+        *(
+            (KOREAN_FORMAL_HEADING,)
+            if template == "formal"
+            else ("서명 단체 및 개인", "2026년 1월 5일 현재 서명자 11명")
+        ),
         "북한인권시민연합",
         "김정삼",
     ):
@@ -99,23 +104,21 @@ def test_korean_demo_letter(demo_letter, template):
 
 
 def test_petition_numbers_and_counts_the_signatories(demo_letter):
-    html = render(demo_letter, "en", "petition", version=demo_letter.current_version, as_of=date(2025, 3, 11))
+    html = render(demo_letter, "en", "petition", version=demo_letter.current_version, as_of=LIST_DATE)
     text = text_of(html)
     assert "To: Office of the President of Ukraine" in text
-    assert "11 signatories as of March 11, 2025" in text
+    assert "11 signatories as of January 5, 2026" in text
     assert "1. Citizens’ Alliance for North Korean Human Rights (NKHR)" in text
     assert "11. Kim Jeong-sam (elder brother" in text
 
 
 def test_formal_heading_falls_back_to_the_as_of_label(letter, sign):
     sign(name_en="Ada Lovelace")
-    text = text_of(render(letter, "en", "formal", as_of=date(2025, 3, 11)))
-    assert "Signatories as of March 11, 2025 Ada Lovelace" in text
-    text = text_of(render(letter, "ko", "formal", as_of=date(2025, 3, 11)))
-    assert "2025년 3월 11일 현재 서명자" in text
-    assert "1 signatory as of March 11, 2025" in text_of(
-        render(letter, "en", "petition", as_of=date(2025, 3, 11))
-    )
+    text = text_of(render(letter, "en", "formal", as_of=LIST_DATE))
+    assert "Signatories as of January 5, 2026 Ada Lovelace" in text
+    text = text_of(render(letter, "ko", "formal", as_of=LIST_DATE))
+    assert "2026년 1월 5일 현재 서명자" in text
+    assert "1 signatory as of January 5, 2026" in text_of(render(letter, "en", "petition", as_of=LIST_DATE))
 
 
 def test_context_is_plain_data(demo_letter):
@@ -134,6 +137,7 @@ def test_context_is_plain_data(demo_letter):
     assert context["addressees"] == ["Office of the President of Ukraine"]
     assert set(context["labels"]) == {
         "signatories_as_of",
+        "as_of",
         "signatories_count",
         "to",
         "page",
@@ -209,14 +213,12 @@ def test_display_choices_are_honoured(letter, sign):
     assert context["signatories"]["count"] == 3
     assert context["signatories"]["individuals"] == [{"name": "G. B. H.", "line": "", "logo": ""}]
     for template in TEMPLATES:
-        text = text_of(render(letter, "en", template, as_of=date(2025, 3, 11)))
+        text = text_of(render(letter, "en", template, as_of=LIST_DATE))
         assert "G. B. H." in text
         assert "Grace" not in text and "Hopper" not in text
         assert "Hidden Person" not in text
         assert text.index("Open Society") < text.index("G. B. H.")
-    assert "3 signatories as of March 11, 2025" in text_of(
-        render(letter, "en", "petition", as_of=date(2025, 3, 11))
-    )
+    assert "3 signatories as of January 5, 2026" in text_of(render(letter, "en", "petition", as_of=LIST_DATE))
 
 
 def test_templates_cannot_reach_python_internals():

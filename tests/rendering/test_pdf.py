@@ -5,7 +5,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,9 @@ from app.rendering.context import letter_context
 from app.rendering.environment import TEMPLATES_ROOT
 from app.rendering.pdf import render_pdf
 from tests.factories import LetterFactory, SignatoryFactory, SignatureFactory
-from tests.rendering.conftest import english_demo_words
+from tests.rendering.conftest import KOREAN_FORMAL_HEADING, LIST_DATE, english_demo_words
 
-AS_OF = date(2025, 3, 11)
+AS_OF = LIST_DATE
 ROOT = Path(__file__).resolve().parents[2]
 #: The shipped fonts, as WeasyPrint names them in the PDF (after the subset tag "ABCDEF+").
 SHIPPED_FONTS = {
@@ -96,6 +96,7 @@ def test_english_demo_letter_reads_as_sent(demo_context, template, tmp_path):
     text = folded(" ".join(pages))
     for expected in english_demo_words(template):
         assert expected in text, expected
+    assert "as of March 11, 2025" not in text  # the letter's date is not the list's
     assert text.index("Citizens’ Alliance") < text.index("Transitional Justice") < text.index("Kim Kyu Li")
     assert text.index("Transitional Justice Working Group (TJWG)") < text.index("Kim Jeong-sam")
     count = len(pages)
@@ -111,6 +112,7 @@ def test_korean_demo_letter_reads_as_sent(demo_context, tmp_path):
     for expected in (
         "2025년 3월 11일",
         "존경하는 볼로디미르 젤렌스키 대통령님께",
+        KOREAN_FORMAL_HEADING,
         "북한인권시민연합",
         "김정삼",
         "6·25국군포로가족회",
@@ -239,7 +241,7 @@ def test_display_choices_are_honoured_in_the_pdf(db, template, tmp_path):
     assert "Hidden Person" not in text
     assert text.index("Open Society") < text.index("G. B. H.")
     if template == "petition":
-        assert "3 signatories as of March 11, 2025" in text
+        assert "3 signatories as of January 5, 2026" in text
 
 
 def test_fonts_ship_with_their_licenses():

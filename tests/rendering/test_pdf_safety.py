@@ -141,7 +141,7 @@ def hostile_letter(db, listener):
 def test_hostile_user_text_is_printed_as_text_and_fetches_nothing(
     hostile_letter, listener, template, lang, tmp_path
 ):
-    hostile_letter.template = template
+    hostile_letter.current_version.template = template  # a version prints with its own design
     fetcher = AssetFetcher(logo_folder=tmp_path / "logos")
     recipient = hostile_letter.recipient_links[0].recipient  # a recipient's document: its address block too
     context = letter_context(

@@ -50,7 +50,7 @@ def test_the_migration_merges_standing_duplicates_into_the_one_that_counts_most(
     withdrawn = signature(S.WITHDRAWN, "w@example.org")
     elsewhere = signature(S.APPROVED, "e@example.org", on=other)
     db.session.commit()
-    downgrade(revision="0007")
+    downgrade(revision="0008")
     # Before the index, the same person could stand three times on one letter.
     same = [pending, approved, held, withdrawn, elsewhere]
     db.session.execute(
