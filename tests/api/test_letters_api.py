@@ -178,3 +178,15 @@ def test_viewer_cannot_change_a_letter(api, db):
     assert api.get(f"/letters/{letter.id}").status_code == 200
     assert api.patch(f"/letters/{letter.id}", json={"body": {"en": "no"}}).status_code == 403
     assert api.post(f"/letters/{letter.id}/transitions", json={"to": "in_review"}).status_code == 403
+
+
+def test_patch_without_lock_version_is_refused_and_saves_nothing(api, db):
+    letter = _create(api)
+    response = api.patch(f"/letters/{letter['id']}", json={"body": {"en": "Unlocked change."}})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert set(error["fields"]) == {"lock_version"}
+    assert error["message"] == "Some fields need attention."
+    db.session.expire_all()
+    assert db.session.get(Letter, letter["id"]).body_en == "We **urge** you to act."
+    assert db.session.scalar(sa.select(sa.func.count(LetterRevision.id))) == 1

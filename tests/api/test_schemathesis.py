@@ -2,10 +2,11 @@
 
 import hypothesis
 import pytest
-import sqlalchemy as sa
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -63,10 +64,12 @@ def seeded(app, db, make_user, tmp_path, monkeypatch):
 def _strategy(operation, ids):
     """Generated cases, half of them on the seeded rows (random ids would nearly always be a 404)."""
     names = [p.name for p in operation.path_parameters]
-    generated = operation.as_strategy()
-    if not names:
-        return generated
-    return st.one_of(operation.as_strategy(path_parameters={n: ids[n] for n in names}), generated)
+    fixed = {"path_parameters": {n: ids[n] for n in names}} if names else {}
+    return st.one_of(
+        operation.as_strategy(**fixed),
+        operation.as_strategy(),
+        operation.as_strategy(GenerationMode.NEGATIVE, **fixed),
+    )
 
 
 def _run(operation, ids, headers):

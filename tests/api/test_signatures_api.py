@@ -1,5 +1,6 @@
 """The signatures API: staff add and decide, the public sees only what is public."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.demo.loader import load_demo
@@ -125,3 +126,39 @@ def test_public_list_of_a_draft_letter_is_not_found(api, db):
 
     letter = LetterFactory()
     assert api.get(f"/letters/{letter.id}/signatories", token=None).status_code == 404
+
+
+def _signature_with_contact(db):
+    letter = _demo_letter(db)
+    signatory = SignatoryFactory(
+        kind="organization", name_en="Helping Hands", email="office@hands.example", contact_name="Kim Ji-woo"
+    )
+    SignatureFactory(
+        signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id, ip_hash="ab" * 32
+    )
+    db.session.commit()
+    return letter
+
+
+def test_viewer_sees_no_contact_data_in_the_staff_list(api, db):
+    letter = _signature_with_contact(db)
+    api.as_role("viewer")
+    response = api.get(f"/letters/{letter.id}/signatures")
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert len(items) == 12
+    for item in items:
+        assert not {"email", "contact_name", "ip_hash"} & set(item), item
+    assert "office@hands.example" not in response.get_data(as_text=True)
+    assert "Kim Ji-woo" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editors_and_admins_see_email_and_contact_name(api, db, role):
+    letter = _signature_with_contact(db)
+    api.as_role(role)
+    items = api.get(f"/letters/{letter.id}/signatures").get_json()["items"]
+    entry = next(item for item in items if item["name"]["en"] == "Helping Hands")
+    assert entry["email"] == "office@hands.example"
+    assert entry["contact_name"] == "Kim Ji-woo"
+    assert "ip_hash" not in entry
