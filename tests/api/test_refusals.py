@@ -109,3 +109,9 @@ def test_schema_errors_speak_korean_to_a_korean_caller(api):
         "/campaigns", json={"slug": "x", "title": {"en": "x"}, "colour": 1}, headers={"Accept-Language": "ko"}
     )
     assert _refused(unknown, "colour")["fields"]["colour"] != "Unknown field."
+    page = api.get("/campaigns?page=0", headers={"Accept-Language": "ko"})
+    assert _refused(page, "page")["fields"]["page"] == "페이지 번호는 1부터 100000까지입니다."
+    nul = api.post(
+        "/campaigns", json={"slug": "a\x00", "title": {"en": "T"}}, headers={"Accept-Language": "ko"}
+    )
+    assert "NUL 문자" in _refused(nul, "slug")["fields"]["slug"]
