@@ -24,7 +24,7 @@ class Blueprint(flask_smorest.Blueprint):
         return self.doc(security=[])(view)
 
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Undersigned's JSON API")
 # The API takes no cookies, only bearer tokens, so a forged cross-site request carries no rights.
 csrf.exempt(bp)
 

@@ -31,16 +31,22 @@ class Text(fields.String):
         "invalid": _l("Wrong type: text is expected."),
         "invalid_utf8": _l("Wrong type: text is expected."),
         "nul": _l("Remove the NUL characters from this text."),
+        "surrogate": _l("This text holds characters that are not valid Unicode."),
     }
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("pattern", NO_NUL)
+    def __init__(self, document_nul=True, **kwargs):
+        if document_nul:  # an enum says enough
+            kwargs.setdefault("metadata", {}).setdefault("pattern", NO_NUL)
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in value:
             raise self.make_error("nul")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate such as "\ud800", which the database refuses
+            raise self.make_error("surrogate") from None
         return value
 
 
@@ -115,7 +121,7 @@ def text(maximum=None, choices=None, pattern=None, pattern_error=None, **kwargs)
     if pattern is not None:
         validators.append(validate.Regexp(pattern, error=pattern_error or _l("Wrong format.")))
         kwargs.setdefault("metadata", {})["pattern"] = pattern
-    return Text(validate=validators, **kwargs)
+    return Text(validate=validators, document_nul=choices is None, **kwargs)
 
 
 def identifier(**kwargs):

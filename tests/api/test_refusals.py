@@ -115,3 +115,12 @@ def test_schema_errors_speak_korean_to_a_korean_caller(api):
         "/campaigns", json={"slug": "a\x00", "title": {"en": "T"}}, headers={"Accept-Language": "ko"}
     )
     assert "NUL 문자" in _refused(nul, "slug")["fields"]["slug"]
+
+
+def test_a_lone_surrogate_in_json_text_is_refused(api, letter):
+    cases = [
+        ("/campaigns", b'{"slug": "ab", "title": {"en": "\\ud800"}}', "title.en"),
+        (f"/letters/{letter.id}/signatures", b'{"kind": "individual", "name": {"ko": "\\udfff"}}', "name.ko"),
+    ]
+    for path, body, field in cases:
+        _refused(api.post(path, data=body, content_type="application/json"), field)
