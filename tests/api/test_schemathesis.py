@@ -29,7 +29,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 #: Examples per operation: enough to try each enum and limit, small enough for ~2 minutes on 2 cores.
-EXAMPLES = 30
+EXAMPLES = 50
 SETTINGS = hypothesis.settings(
     max_examples=EXAMPLES,
     deadline=None,
