@@ -29,15 +29,10 @@ def token_required(role="viewer"):
             g.api_user = user
             return view(*args, **kwargs)
 
-        from app.api import bp
+        from app.api import bp  # app.api imports the views, which import this module
 
         documented = bp.doc(security=[{"bearer": []}])(wrapped)
         statuses = (401,) if role == "viewer" else (401, 403)
         return bp.errors(*statuses)(documented)
 
     return decorator
-
-
-def current_user_is(role):
-    """Whether the caller's token has at least `role`."""
-    return g.api_user.has_role(role)
