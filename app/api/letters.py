@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from app.api import bp
@@ -41,6 +42,9 @@ from app.letters.workflow import allowed_transitions, transition
 #: The letter's bilingual inputs; a service's "body_ko" is the API's "body.ko".
 BILINGUAL = (*TEXT_PARTS, "place")
 LANGUAGE_CHOICES = ("en", "ko")
+LOCK_VERSION_REQUIRED = _l(
+    "Send the lock_version you read with the letter, so that no one else's save is overwritten."
+)
 
 
 def _input_fields(new):
@@ -75,6 +79,7 @@ LetterChangesSchema = Schema.from_dict(
         **_input_fields(new=False),
         "lock_version": Integer(
             required=True,
+            error_messages={"required": LOCK_VERSION_REQUIRED},
             metadata={"description": "The lock_version read with the letter; a stale one is a 409."},
         ),
     },

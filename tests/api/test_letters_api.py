@@ -186,7 +186,7 @@ def test_patch_without_lock_version_is_refused_and_saves_nothing(api, db):
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert set(error["fields"]) == {"lock_version"}
-    assert error["message"] == "Some fields need attention."
+    assert "Send the lock_version you read" in error["fields"]["lock_version"]
     db.session.expire_all()
     assert db.session.get(Letter, letter["id"]).body_en == "We **urge** you to act."
     assert db.session.scalar(sa.select(sa.func.count(LetterRevision.id))) == 1
