@@ -19,6 +19,11 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def route(self, rule, **options):
+        """Every operation may answer 400 to a malformed request (e.g. a NUL character in the URL)."""
+        register = super().route(rule, **options)
+        return lambda view: register(self.errors(400)(view))
+
     def public(self, view):
         """Document that the view needs no token."""
         return self.doc(security=[])(view)

@@ -31,6 +31,7 @@ class Error(Schema):
 
 
 DESCRIPTIONS = {
+    400: "Malformed request",
     401: "Missing or invalid token",
     403: "Role not allowed",
     404: "Not found",
