@@ -66,7 +66,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from app.api import bp as api_bp
+    from app.api import init_app as init_api
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
@@ -87,9 +87,9 @@ def register_blueprints(app):
         recipients_bp,
         documents_bp,
         mail_bp,
-        api_bp,
     ):
         app.register_blueprint(bp)
+    init_api(app)  # the API blueprint with its generated OpenAPI document
 
 
 def register_error_handlers(app):

@@ -150,10 +150,7 @@ def auth(client, make_user):
 def openapi_validator(app):
     from tests.openapi import SpecValidator
 
-    with app.test_request_context():
-        from app.api.openapi import openapi_document
-
-        return SpecValidator(openapi_document("http://localhost/api/v1"))
+    return SpecValidator(app.test_client().get("/api/v1/openapi.json").get_json())
 
 
 @pytest.fixture

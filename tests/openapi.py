@@ -10,11 +10,10 @@ API_PREFIX = "/api/v1"
 
 
 def spec_path_for(app, path, method):
-    """The OpenAPI path template for a request path, e.g. /campaigns/{campaign_id}."""
+    """The OpenAPI path template for a request path, e.g. /api/v1/campaigns/{campaign_id}."""
     adapter = app.url_map.bind("localhost")
     rule, _args = adapter.match(path, method=method, return_rule=True)
-    template = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
-    return template[len(API_PREFIX) :]
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
 
 
 class SpecValidator:

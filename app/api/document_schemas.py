@@ -1,185 +1,177 @@
-"""OpenAPI paths and schemas of the documents API (app.api.documents)."""
+"""Schemas of the documents API (app.api.documents): what it reads and what it answers."""
 
-from app.api.openapi import error_responses, json_response, path_id, ref
+from flask import url_for
+from marshmallow import fields
 
-_STATUSES = ["queued", "rendering", "ready", "failed"]
-_NULLABLE_INT = {"type": ["integer", "null"]}
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-_SHA = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-_LANGUAGES = ["en", "ko", "both"]
-_VARIANTS = ["standard", "pdfa"]
-
-
-def _error(description):
-    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
-
-
-def _strict(required, properties):
-    return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
-
-
-DOCUMENT = _strict(
-    ["id", "letter_id", "version", "language", "variant", "status", "signatory_count", "url", "pdf_url"],
-    {
-        "id": {"type": "string", "description": "The document's unguessable id, as in its download link"},
-        "letter_id": {"type": "integer"},
-        "version": {"type": "integer", "description": "Number of the letter version printed"},
-        "language": {"type": "string", "enum": _LANGUAGES},
-        "variant": {"type": "string", "enum": _VARIANTS},
-        "recipient_id": _NULLABLE_INT,
-        "template": {"type": "string"},
-        "template_hash": _SHA,
-        "status": {"type": "string", "enum": _STATUSES},
-        "progress": {**_NULLABLE_INT, "minimum": 0, "maximum": 100},
-        "failure_reason": {"type": ["string", "null"]},
-        "signatory_count": {"type": "integer", "minimum": 0},
-        "as_of": {"type": "string", "format": "date-time"},
-        "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
-        "size": _NULLABLE_INT,
-        "page_count": _NULLABLE_INT,
-        "created_at": {"type": "string", "format": "date-time"},
-        "finished_at": _NULLABLE_TIME,
-        "url": {"type": "string", "format": "uri", "description": "Poll this for the state"},
-        "pdf_url": {"type": ["string", "null"], "format": "uri", "description": "The PDF, once ready"},
-    },
+from app.api.fields import (
+    Bilingual,
+    Integer,
+    List,
+    Nested,
+    Schema,
+    bilingual_pair,
+    computed,
+    identifier,
+    text,
+    url_field,
 )
+from app.documents.labels import VERDICTS
+from app.documents.models import DocumentLanguage, DocumentStatus, DocumentVariant
+from app.signatures.models import SignatoryKind
 
-_LISTED = _strict(
-    ["position", "kind", "display", "name", "line"],
-    {
-        "position": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["organization", "individual"]},
-        "display": {"type": "string", "enum": ["full", "initials"]},
-        "name": ref("Bilingual"),
-        "line": ref("Bilingual"),
-    },
-)
+SHA256 = {"pattern": "^[0-9a-f]{64}$"}
 
-VERIFIED_DOCUMENT = _strict(
-    ["id", "url", "letter", "campaign", "version", "language", "template", "as_of", "signatory_count"],
-    {
-        "id": {"type": "string"},
-        "url": {"type": "string", "format": "uri"},
-        "letter": _strict(
-            ["id", "slug", "title"],
-            {"id": {"type": "integer"}, "slug": {"type": "string"}, "title": ref("Bilingual")},
-        ),
-        "campaign": _strict(["slug", "title"], {"slug": {"type": "string"}, "title": ref("Bilingual")}),
-        "version": _strict(["number", "content_hash"], {"number": {"type": "integer"}, "content_hash": _SHA}),
-        "language": {"type": "string", "enum": _LANGUAGES},
-        "variant": {"type": "string", "enum": _VARIANTS},
-        "template": _strict(["name", "hash"], {"name": {"type": "string"}, "hash": _SHA}),
-        "recipient": {
-            "oneOf": [
-                {"type": "null"},
-                _strict(["id", "name"], {"id": {"type": "integer"}, "name": ref("Bilingual")}),
-            ]
+
+def _nullable_int(**metadata):
+    return Integer(allow_none=True, metadata=metadata)
+
+
+class PdfQuery(Schema):
+    lang = text(choices=DocumentLanguage, load_default="en", metadata={"description": "en, ko or both"})
+    recipient = identifier(strict=False, metadata={"description": "A recipient id: their address block"})
+    variant = text(choices=DocumentVariant)
+
+
+class DocumentSchema(Schema):
+    id = fields.String(
+        attribute="token", required=True, metadata={"description": "The document's unguessable id"}
+    )
+    letter_id = Integer(required=True)
+    version = computed(
+        Integer(required=True, metadata={"description": "Number of the letter version printed"}),
+        lambda document: document.version.number,
+    )
+    language = text(choices=DocumentLanguage, required=True)
+    variant = text(choices=DocumentVariant, required=True)
+    recipient_id = _nullable_int()
+    template = fields.String()
+    template_hash = fields.String(metadata=SHA256)
+    status = text(choices=DocumentStatus, required=True)
+    progress = _nullable_int(minimum=0, maximum=100)
+    failure_reason = fields.String(allow_none=True)
+    signatory_count = Integer(required=True, metadata={"minimum": 0})
+    as_of = fields.DateTime(allow_none=True)
+    sha256 = fields.String(allow_none=True, metadata=SHA256)
+    size = _nullable_int()
+    page_count = _nullable_int()
+    created_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    url = url_field(lambda document: url_for("api.get_document", token=document.token, _external=True))
+    pdf_url = computed(
+        fields.String(allow_none=True, required=True, metadata={"format": "uri"}),
+        lambda document: url_for("documents.document_pdf", token=document.token, _external=True)
+        if document.is_ready
+        else None,
+    )
+
+
+class ListedSignatory(Schema):
+    position = Integer(required=True)
+    kind = text(choices=SignatoryKind, required=True)
+    display = text(choices=("full", "initials"), required=True)
+    name = Nested(Bilingual, required=True)
+    line = Nested(Bilingual, required=True)
+
+
+class LetterRef(Schema):
+    id = Integer(required=True)
+    slug = fields.String(required=True)
+    title = Nested(Bilingual, required=True)
+
+
+class CampaignRef(Schema):
+    slug = fields.String(required=True)
+    title = bilingual_pair("title")
+
+
+class VersionRef(Schema):
+    number = Integer(required=True)
+    content_hash = fields.String(required=True, metadata=SHA256)
+
+
+class TemplateRef(Schema):
+    name = fields.String(required=True, attribute="template")
+    hash = fields.String(required=True, attribute="template_hash", metadata=SHA256)
+
+
+class RecipientRef(Schema):
+    id = Integer(required=True)
+    name = bilingual_pair("name")
+
+
+def _letter_ref(document):
+    version = document.version
+    return {
+        "id": document.letter_id,
+        "slug": document.letter.slug,
+        "title": {"en": version.title_en, "ko": version.title_ko},
+    }
+
+
+def _listed(document):
+    rows = (document.signatories or {}).get("signatories", [])
+    return [{key: row[key] for key in ("position", "kind", "display", "name", "line")} for row in rows]
+
+
+class VerifiedDocumentSchema(Schema):
+    id = fields.String(attribute="token", required=True)
+    url = url_field(lambda document: url_for("documents.document_pdf", token=document.token, _external=True))
+    letter = computed(Nested(LetterRef, required=True), _letter_ref)
+    campaign = computed(Nested(CampaignRef, required=True), lambda document: document.letter.campaign)
+    version = Nested(VersionRef, required=True)
+    language = text(choices=DocumentLanguage, required=True)
+    variant = text(choices=DocumentVariant, required=True)
+    template = computed(Nested(TemplateRef, required=True), lambda document: document)
+    recipient = Nested(RecipientRef, allow_none=True, required=True)
+    as_of = fields.DateTime(
+        allow_none=True, required=True, metadata={"description": "When the list was taken"}
+    )
+    signatory_count = Integer(required=True, metadata={"minimum": 0})
+    signatories = computed(
+        List(Nested(ListedSignatory), required=True, metadata={"description": "The list as printed"}),
+        _listed,
+    )
+    issued_at = fields.DateTime(attribute="finished_at", allow_none=True, required=True)
+    page_count = _nullable_int()
+    size = _nullable_int()
+
+
+class SignatureCheckSchema(Schema):
+    present = fields.Boolean(required=True)
+    intact = fields.Boolean(required=True)
+    valid = fields.Boolean(required=True)
+    ours = fields.Boolean(required=True)
+    trusted = fields.Boolean(required=True)
+    covers_whole_file = fields.Boolean(required=True)
+    signer = fields.String(allow_none=True)
+    signed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class VerificationSchema(Schema):
+    status = text(choices=("authentic", "modified", "unknown", "not_pdf"), required=True)
+    authentic = fields.Boolean(attribute="is_authentic", required=True)
+    message = computed(
+        fields.String(required=True, metadata={"description": "The verdict in the request's language"}),
+        lambda verdict: str(VERDICTS[verdict.status]),
+    )
+    sha256 = fields.String(required=True, metadata=SHA256)
+    signature = Nested(SignatureCheckSchema, required=True)
+    document = Nested(VerifiedDocumentSchema, allow_none=True, required=True)
+
+
+PDF_CONTENT = {"type": "string", "format": "binary"}
+
+VERIFY_BODY = {
+    "required": True,
+    "content": {
+        "application/pdf": {"schema": PDF_CONTENT},
+        "multipart/form-data": {
+            "schema": {"type": "object", "required": ["file"], "properties": {"file": PDF_CONTENT}}
         },
-        "as_of": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the signatory list was taken",
-        },
-        "signatory_count": {"type": "integer", "minimum": 0},
-        "signatories": {"type": "array", "items": _LISTED, "description": "The list as printed"},
-        "issued_at": _NULLABLE_TIME,
-        "page_count": _NULLABLE_INT,
-        "size": _NULLABLE_INT,
     },
-)
-
-_FLAG = {"type": "boolean"}
-
-VERIFICATION = _strict(
-    ["status", "authentic", "message", "sha256", "signature", "document"],
-    {
-        "status": {"type": "string", "enum": ["authentic", "modified", "unknown", "not_pdf"]},
-        "authentic": {"type": "boolean"},
-        "message": {"type": "string", "description": "The verdict in the request's language"},
-        "sha256": _SHA,
-        "signature": _strict(
-            ["present", "intact", "valid", "ours", "trusted", "covers_whole_file"],
-            {
-                "present": _FLAG,
-                "intact": _FLAG,
-                "valid": _FLAG,
-                "ours": _FLAG,
-                "trusted": _FLAG,
-                "covers_whole_file": _FLAG,
-                "signer": {"type": ["string", "null"]},
-                "signed_at": _NULLABLE_TIME,
-            },
-        ),
-        "document": {"oneOf": [{"type": "null"}, ref("VerifiedDocument")]},
-    },
-)
-
-SCHEMAS = {"Document": DOCUMENT, "VerifiedDocument": VERIFIED_DOCUMENT, "Verification": VERIFICATION}
-
-_QUERY = [
-    {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": _LANGUAGES}},
-    {"name": "recipient", "in": "query", "required": False, "schema": {"type": "integer"}},
-    {"name": "variant", "in": "query", "required": False, "schema": {"type": "string", "enum": _VARIANTS}},
-]
-
-_PDF = {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}
-
-_RENDERING = {
-    "description": "Not rendered yet: queued (if it was not) and rendering in the background; poll Location",
-    "headers": {
-        "Location": {"description": "The document's state, to poll", "schema": {"type": "string"}},
-        "Retry-After": {"description": "Seconds to wait before polling", "schema": {"type": "integer"}},
-    },
-    "content": {"application/json": {"schema": ref("Document")}},
 }
 
-PATHS = {
-    "/letters/{letter_id}/pdf": {
-        "parameters": [path_id("letter_id")],
-        "get": {
-            "operationId": "getLetterPdf",
-            "summary": "The letter's signed PDF as it stands now (lang en, ko or both; default en)",
-            "parameters": _QUERY,
-            "responses": {
-                "200": {"description": "The signed PDF", "content": _PDF},
-                "202": _RENDERING,
-                **error_responses(401, 404, 422),
-                "409": _error("No frozen version yet, or the render failed (staff can render it again)"),
-            },
-        },
-    },
-    "/documents/{token}": {
-        "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "get": {
-            "operationId": "getDocument",
-            "summary": "A document's state; pdf_url once it is ready",
-            "responses": {"200": json_response("Document", "The document"), **error_responses(401, 404)},
-        },
-    },
-    "/documents/verify": {
-        "post": {
-            "operationId": "verifyDocument",
-            "summary": "Is this PDF a document we issued, unchanged? (public; no token)",
-            "security": [],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    **_PDF,
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {"file": {"type": "string", "contentMediaType": "application/pdf"}},
-                        }
-                    },
-                },
-            },
-            "responses": {
-                "200": json_response("Verification", "The verdict, authentic or not"),
-                "413": _error("The file is larger than the limit (10 MB by default)"),
-                "422": _error("No file was sent"),
-                "429": _error("Too many verifications from this address; wait a minute"),
-            },
-        },
-    },
+RENDERING_HEADERS = {
+    "Location": {"description": "The document's state, to poll", "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before polling", "schema": {"type": "integer"}},
 }

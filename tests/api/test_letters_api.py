@@ -21,6 +21,11 @@ def _create(api, campaign=None, **changes):
     return response.get_json()
 
 
+def _lock_version(api, letter):
+    """The lock_version as it is now (each transition saves the letter too)."""
+    return api.get(f"/letters/{letter['id']}").get_json()["lock_version"]
+
+
 def test_created_letter_reads_back_with_both_languages_and_one_revision(api, db):
     recipient = RecipientFactory()
     letter = _create(api, recipient_ids=[recipient.id], letter_date="2025-03-11")
@@ -79,7 +84,8 @@ def test_forbidden_transition_is_refused_with_a_clear_json_error(api, db):
     error = response.get_json()["error"]
     assert error["code"] == "transition_refused"
     assert "draft" in error["message"] and "delivered" in error["message"]
-    assert api.post(f"/letters/{letter['id']}/transitions", json={"to": "flying"}).status_code == 409
+    unknown = api.post(f"/letters/{letter['id']}/transitions", json={"to": "flying"})
+    assert unknown.status_code == 422 and "to" in unknown.get_json()["error"]["fields"]
     assert db.session.get(Letter, letter["id"]).status == "draft"
 
 
@@ -90,9 +96,10 @@ def test_opening_needs_both_languages_unless_single_language(api, db):
     api.as_role("editor")
     refused = api.post(f"/letters/{letter['id']}/transitions", json={"to": "open"})
     assert refused.status_code == 409
-    assert "body_ko" in refused.get_json()["error"]["fields"]
+    assert "body.ko" in refused.get_json()["error"]["fields"]
     assert db.session.scalar(sa.select(sa.func.count(LetterVersion.id))) == 0
-    api.patch(f"/letters/{letter['id']}", json={"single_language": "en"}, token=author_token)
+    changes = {"single_language": "en", "lock_version": _lock_version(api, letter)}
+    assert api.patch(f"/letters/{letter['id']}", json=changes, token=author_token).status_code == 200
     assert api.post(f"/letters/{letter['id']}/transitions", json={"to": "open"}).status_code == 200
 
 
@@ -105,9 +112,11 @@ def test_editing_an_open_letter_makes_a_new_version_and_signatures_keep_theirs(a
     signature = SignatureFactory(
         letter_id=letter["id"], version_id=first.id, status=SignatureStatus.CONFIRMED
     )
-    api.patch(
-        f"/letters/{letter['id']}", json={"body": {"en": "We urge you, again.", "ko": "다시 촉구합니다."}}
+    body = {"en": "We urge you, again.", "ko": "다시 촉구합니다."}
+    saved = api.patch(
+        f"/letters/{letter['id']}", json={"body": body, "lock_version": _lock_version(api, letter)}
     )
+    assert saved.status_code == 200
     versions = api.get(f"/letters/{letter['id']}/versions").get_json()["items"]
     assert [v["number"] for v in versions] == [1, 2]
     assert versions[0]["content_hash"] != versions[1]["content_hash"]
@@ -120,19 +129,21 @@ def test_open_letter_cannot_lose_a_language(api):
     letter = _create(api)
     api.post(f"/letters/{letter['id']}/transitions", json={"to": "in_review"})
     api.post(f"/letters/{letter['id']}/transitions", json={"to": "open"})
-    response = api.patch(f"/letters/{letter['id']}", json={"body": {"ko": ""}})
+    response = api.patch(
+        f"/letters/{letter['id']}", json={"body": {"ko": ""}, "lock_version": _lock_version(api, letter)}
+    )
     assert response.status_code == 422
-    assert "body_ko" in response.get_json()["error"]["fields"]
+    assert "body.ko" in response.get_json()["error"]["fields"]
 
 
 def test_bad_input_is_refused_field_by_field_and_nothing_is_written(api, db):
     campaign = CampaignFactory()
     cases = {
-        "body_en": {"body": {"en": "Hello <script>alert(1)</script>"}},
-        "body_ko": {"body": {"ko": "![x](http://evil.example/x.png)"}},
-        "title_en": {"title": {"en": "x" * 301}},
+        "body.en": {"body": {"en": "Hello <script>alert(1)</script>"}},
+        "body.ko": {"body": {"ko": "![x](http://evil.example/x.png)"}},
+        "title.en": {"title": {"en": "x" * 301}},
         "template": {"template": "no-such-design"},
-        "salutation_en": {"salutation": {"en": "Dear\x07 sir"}},
+        "salutation.en": {"salutation": {"en": "Dear\x07 sir"}},
         "letter_date": {"letter_date": "11/03/2025"},
         "surprise": {"surprise": 1},
     }
@@ -141,7 +152,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_written(api, db):
         assert response.status_code == 422, field
         assert field in response.get_json()["error"]["fields"], field
     empty = api.post(f"/campaigns/{campaign.id}/letters", json={"title": {"en": " ", "ko": "\u200b"}})
-    assert "title_en" in empty.get_json()["error"]["fields"]
+    assert "title.en" in empty.get_json()["error"]["fields"]
     assert db.session.scalar(sa.select(sa.func.count(Letter.id))) == 0
 
 
@@ -152,8 +163,8 @@ def test_errors_are_in_korean_for_a_korean_caller(api):
         json={**FULL, "body": {"en": "<b>bold</b>"}},
         headers={"Accept-Language": "ko"},
     )
-    assert "HTML" in response.get_json()["error"]["fields"]["body_en"]
-    assert "사용할 수 없습니다" in response.get_json()["error"]["fields"]["body_en"]
+    assert "HTML" in response.get_json()["error"]["fields"]["body.en"]
+    assert "사용할 수 없습니다" in response.get_json()["error"]["fields"]["body.en"]
 
 
 def test_unknown_campaign_and_letter_are_404(api):
@@ -167,3 +178,15 @@ def test_viewer_cannot_change_a_letter(api, db):
     assert api.get(f"/letters/{letter.id}").status_code == 200
     assert api.patch(f"/letters/{letter.id}", json={"body": {"en": "no"}}).status_code == 403
     assert api.post(f"/letters/{letter.id}/transitions", json={"to": "in_review"}).status_code == 403
+
+
+def test_patch_without_lock_version_is_refused_and_saves_nothing(api, db):
+    letter = _create(api)
+    response = api.patch(f"/letters/{letter['id']}", json={"body": {"en": "Unlocked change."}})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert set(error["fields"]) == {"lock_version"}
+    assert "Send the lock_version you read" in error["fields"]["lock_version"]
+    db.session.expire_all()
+    assert db.session.get(Letter, letter["id"]).body_en == "We **urge** you to act."
+    assert db.session.scalar(sa.select(sa.func.count(LetterRevision.id))) == 1

@@ -1,5 +1,6 @@
 """The signatures API: staff add and decide, the public sees only what is public."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.demo.loader import load_demo
@@ -82,7 +83,8 @@ def test_forbidden_signature_transition_is_a_conflict(api, db):
     response = api.post(f"/signatures/{signature.id}/transitions", json={"to": "approved"})
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "transition_refused"
-    assert api.post(f"/signatures/{signature.id}/transitions", json={"to": "pending"}).status_code == 409
+    not_a_decision = api.post(f"/signatures/{signature.id}/transitions", json={"to": "pending"})
+    assert not_a_decision.status_code == 422 and "to" in not_a_decision.get_json()["error"]["fields"]
     db.session.expire_all()
     assert db.session.get(Signature, signature.id).status == SignatureStatus.WITHDRAWN
 
@@ -91,10 +93,10 @@ def test_bad_signature_input_names_each_field_and_writes_nothing(api, db):
     letter = _demo_letter(db)
     cases = {
         "kind": {"kind": "robot", "name": {"en": "X"}},
-        "name_en": {"kind": "individual", "name": {"en": "<script>alert(1)</script>"}},
+        "name.en": {"kind": "individual", "name": {"en": "<script>alert(1)</script>"}},
         "email": {"kind": "individual", "name": {"en": "X"}, "email": "not-an-email"},
         "country": {"kind": "individual", "name": {"en": "X"}, "country": "Narnia"},
-        "line_ko": {"kind": "individual", "name": {"en": "X"}, "line": {"ko": "가" * 301}},
+        "line.ko": {"kind": "individual", "name": {"en": "X"}, "line": {"ko": "가" * 301}},
     }
     for field, body in cases.items():
         response = api.post(f"/letters/{letter.id}/signatures", json=body)
@@ -103,7 +105,7 @@ def test_bad_signature_input_names_each_field_and_writes_nothing(api, db):
     empty = api.post(
         f"/letters/{letter.id}/signatures", json={"kind": "individual", "name": {"en": "\u200b "}}
     )
-    assert "name_en" in empty.get_json()["error"]["fields"]
+    assert "name.en" in empty.get_json()["error"]["fields"]
     assert db.session.scalar(sa.select(sa.func.count(Signature.id))) == 11
 
 
@@ -124,3 +126,39 @@ def test_public_list_of_a_draft_letter_is_not_found(api, db):
 
     letter = LetterFactory()
     assert api.get(f"/letters/{letter.id}/signatories", token=None).status_code == 404
+
+
+def _signature_with_contact(db):
+    letter = _demo_letter(db)
+    signatory = SignatoryFactory(
+        kind="organization", name_en="Helping Hands", email="office@hands.example", contact_name="Kim Ji-woo"
+    )
+    SignatureFactory(
+        signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id, ip_hash="ab" * 32
+    )
+    db.session.commit()
+    return letter
+
+
+def test_viewer_sees_no_contact_data_in_the_staff_list(api, db):
+    letter = _signature_with_contact(db)
+    api.as_role("viewer")
+    response = api.get(f"/letters/{letter.id}/signatures")
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert len(items) == 12
+    for item in items:
+        assert not {"email", "contact_name", "ip_hash"} & set(item), item
+    assert "office@hands.example" not in response.get_data(as_text=True)
+    assert "Kim Ji-woo" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editors_and_admins_see_email_and_contact_name(api, db, role):
+    letter = _signature_with_contact(db)
+    api.as_role(role)
+    items = api.get(f"/letters/{letter.id}/signatures").get_json()["items"]
+    entry = next(item for item in items if item["name"]["en"] == "Helping Hands")
+    assert entry["email"] == "office@hands.example"
+    assert entry["contact_name"] == "Kim Ji-woo"
+    assert "ip_hash" not in entry
