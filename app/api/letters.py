@@ -37,7 +37,7 @@ from app.letters.models import (
 )
 from app.letters.services import create_letter, save_letter
 from app.letters.validation import PLACE_MAX
-from app.letters.workflow import allowed_transitions, transition
+from app.letters.workflow import allowed_transitions, approve_changes, transition
 
 #: The letter's bilingual inputs; a service's "body_ko" is the API's "body.ko".
 BILINGUAL = (*TEXT_PARTS, "place")
@@ -140,6 +140,14 @@ class TransitionSchema(Schema):
     to = text(choices=LetterStatus, required=True)
 
 
+class ApprovalSchema(Schema):
+    lock_version = Integer(
+        required=True,
+        error_messages={"required": LOCK_VERSION_REQUIRED},
+        metadata={"description": "The lock_version of the draft the approver reviewed."},
+    )
+
+
 def _flatten(data):
     """The API's {"title": {"en", "ko"}} as the service's title_en / title_ko keys."""
     flat = {key: value for key, value in data.items() if key not in BILINGUAL}
@@ -222,6 +230,20 @@ def post_transition(data, letter_id):
     letter = letter_or_not_found(letter_id)
     with named_as_inputs(BILINGUAL):
         transition(letter, data["to"], g.api_user)
+    db.session.commit()
+    forget_letter(letter)
+    return letter
+
+
+@bp.route("/letters/<int:letter_id>/approval", methods=["POST"])
+@token_required("editor")
+@bp.arguments(ApprovalSchema)
+@bp.response(200, LetterSchema)
+@bp.errors(404, 409)
+def post_approval(data, letter_id):
+    """Publish an open letter's saved changes as its next version (a second editor, or an admin)"""
+    letter = letter_or_not_found(letter_id)
+    approve_changes(letter, g.api_user, data["lock_version"])
     db.session.commit()
     forget_letter(letter)
     return letter

@@ -118,6 +118,12 @@ def test_editing_an_open_letter_makes_a_new_version_and_signatures_keep_theirs(a
     )
     assert saved.status_code == 200
     versions = api.get(f"/letters/{letter['id']}/versions").get_json()["items"]
+    assert [v["number"] for v in versions] == [1], "a saved change waits for approval"
+    approved = api.as_role("editor").post(
+        f"/letters/{letter['id']}/approval", json={"lock_version": _lock_version(api, letter)}
+    )
+    assert approved.status_code == 200, approved.get_json()
+    versions = api.get(f"/letters/{letter['id']}/versions").get_json()["items"]
     assert [v["number"] for v in versions] == [1, 2]
     assert versions[0]["content_hash"] != versions[1]["content_hash"]
     db.session.expire_all()

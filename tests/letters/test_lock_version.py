@@ -122,8 +122,8 @@ def test_api_patch_without_lock_version_is_refused_and_names_the_field(api, db, 
 
     assert response.status_code == 422
     error = response.get_json()["error"]
-    assert error["message"] == MISSING
     assert set(error["fields"]) == {"lock_version"}
+    assert "Send the lock_version you read with the letter" in error["fields"]["lock_version"]
     assert body(db, letter) == "We ask you to act."
 
     current = api.get(f"/letters/{letter.id}").get_json()["lock_version"]
