@@ -133,6 +133,8 @@ class Config:
     VERIFY_MAX_BYTES = 10 * 1024 * 1024
     #: Verifications one IP address may ask for, in Flask-Limiter notation.
     VERIFY_RATE_LIMIT = "30 per minute"
+    #: Seconds browsers are told to reach the site over HTTPS only (Strict-Transport-Security); 0 sends none.
+    HSTS_MAX_AGE = 0
 
 
 class DevelopmentConfig(Config):
@@ -146,6 +148,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     MAIL_BACKEND = "smtp"
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 class TestingConfig(Config):
@@ -209,6 +212,7 @@ def load_config(env=None, overrides=None):
     settings["SIGNATORY_RETENTION_DAYS"] = _env_int(
         "SIGNATORY_RETENTION_DAYS", settings["SIGNATORY_RETENTION_DAYS"]
     )
+    settings["HSTS_MAX_AGE"] = _env_int("HSTS_MAX_AGE", settings["HSTS_MAX_AGE"])
     settings["MAIL_USE_TLS"] = _env_bool("MAIL_USE_TLS", settings["MAIL_USE_TLS"])
     settings["MAIL_USE_SSL"] = _env_bool("MAIL_USE_SSL", settings["MAIL_USE_SSL"])
     settings["PREFLIGHT_CHECKS"] = _env_bool("PREFLIGHT_CHECKS", settings["PREFLIGHT_CHECKS"])

@@ -27,6 +27,7 @@ def create_app(settings=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_cli(app)
     register_celery(app)
     return app
@@ -94,6 +95,12 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.core.error_pages import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.core.security_headers import register
 
     register(app)
 
