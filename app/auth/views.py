@@ -15,8 +15,19 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target):
-    """Only local paths: never redirect a login to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only local paths: never redirect a login to another site, nor into a header of our own.
+
+    Browsers read a backslash as a slash ("/\\evil.example" is "//evil.example"), and a CR or LF
+    would end the Location header; any of these, or any other control character, is ignored.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("campaigns.staff_index")
 
