@@ -69,9 +69,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
-    # Staff login lockout: this many failures in a row lock the account for a while.
+    # Staff login back-off; no account is ever locked for everyone.
+    #: Failed logins on one account from one address before that address must wait for it ...
     LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: ... failed logins on any accounts from one address before it must wait for all of them ...
+    LOGIN_ADDRESS_MAX_FAILURES = 20
+    #: ... then the first wait, doubled with each further failure, up to the longest.
+    LOGIN_BACKOFF_START = timedelta(seconds=1)
+    LOGIN_BACKOFF_MAX = timedelta(minutes=15)
 
     RATELIMIT_STORAGE_URI = "memory://"
     #: Where public pages keep their computed data: memory:// or redis://HOST:6379/N.
