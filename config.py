@@ -9,6 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance")).resolve()
@@ -230,6 +231,8 @@ def load_config(env=None, overrides=None):
     if env == "development" and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
     _require(settings, env)
+    if env == "production":
+        settings["SHARED_STORAGE_NOTE"] = shared_storage(settings)
     return settings
 
 
@@ -297,3 +300,46 @@ def _require(settings, env):
         )
     if settings["MAIL_BACKEND"] not in ("outbox", "smtp"):
         raise ConfigError(f"MAIL_BACKEND={settings['MAIL_BACKEND']!r} is not known; use outbox or smtp.")
+
+
+#: Settings that must be shared by every serving process: in process memory, per-address limits do not hold.
+_SHARED = ("RATELIMIT_STORAGE_URI", "CACHE_URL")
+
+
+def _in_memory(url):
+    return not url or url.startswith("memory://")
+
+
+def _redis_db(broker, offset):
+    """The broker's Redis with another db number, so rate limits and the cache never meet its queues."""
+    parts = urlsplit(broker)
+    number = parts.path.strip("/")
+    db = int(number) if number.isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{(db + offset) % 16}"))
+
+
+def shared_storage(settings):
+    """Production: rate limits and cache in Redis, never in one process's memory; returns where, in a line."""
+    broker = settings["CELERY_BROKER_URL"] or ""
+    from_broker = []
+    for offset, key in enumerate(_SHARED, start=1):
+        if _in_memory(settings[key]) and broker.startswith(("redis://", "rediss://")):
+            settings[key] = _redis_db(broker, offset)
+            from_broker.append(key)
+    missing = [key for key in _SHARED if _in_memory(settings[key])]
+    if missing:
+        raise ConfigError(
+            f"{' and '.join(missing)} keep rate limits and the cache in each process's memory, where "
+            "per-address limits do not hold. Set RATELIMIT_STORAGE_URI=redis://HOST:6379/1 and "
+            "CACHE_URL=redis://HOST:6379/2 (or use Redis as CELERY_BROKER_URL)."
+        )
+    where = ", ".join(f"{key}={redacted_url(settings[key])}" for key in _SHARED)
+    source = " (the broker's Redis, other db numbers)" if from_broker else ""
+    return f"Rate limits and cache shared by all processes: {where}{source}."
+
+
+def redacted_url(url):
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1))
+    return urlunsplit(parts)

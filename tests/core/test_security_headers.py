@@ -8,7 +8,6 @@ import pytest
 from app.campaigns.models import CampaignStatus
 from app.letters.models import LetterStatus
 from app.letters.services import freeze_version
-from tests.conftest import REDIS_URL
 from tests.documents.conftest import document_folder, documents, letter  # noqa: F401  (fixtures)
 from tests.factories import CampaignFactory, LetterFactory, SignatoryFactory, SignatureFactory
 
@@ -151,20 +150,8 @@ def test_staff_download_of_an_unpublished_letter_is_never_cached(client, db, aut
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_production_tells_browsers_to_use_https_only(monkeypatch, tmp_path, app, database_url):
-    from app import create_app
-
-    monkeypatch.setenv("SECRET_KEY", "0123456789abcdef" * 4)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
-    production = create_app({"APP_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
-    try:
-        with production.app_context():
-            response = production.test_client().get("/login")
-            production.extensions["sqlalchemy"].engine.dispose()
-        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
-        assert_security_headers(response)
-    finally:
-        # Creating an app makes its Celery the current one; give the tasks back the session app's.
-        app.extensions["celery"].set_current()
-        app.extensions["celery"].set_default()
+def test_production_tells_browsers_to_use_https_only(production_app):
+    with production_app.app_context():
+        response = production_app.test_client().get("/login")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert_security_headers(response)
