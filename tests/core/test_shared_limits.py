@@ -1,5 +1,6 @@
 """Per-address limits hold across gunicorn's worker processes: production counts them in Redis."""
 
+import http.client
 import os
 import re
 import socket
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import redis
-import requests
 
 from tests.core.test_startup_errors import INHERITED, ROOT, SECRET
 
@@ -29,7 +29,7 @@ def _free_port():
 
 @pytest.fixture
 def server(database_url, tmp_path):
-    """gunicorn with two workers, as production runs; yields its base URL and its access log."""
+    """gunicorn with two workers, as production runs; yields its port and its access log."""
     limits = redis.Redis.from_url("redis://127.0.0.1:6379/12")
     stale = limits.keys("LIMITS*")  # counts left by an earlier run within the minute
     if stale:
@@ -48,10 +48,9 @@ def server(database_url, tmp_path):
     command = [GUNICORN, "-w", "2", "-b", f"127.0.0.1:{port}", "--access-logfile", str(log)]
     command += ["--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, log, process)
-        yield base, log
+        _wait_until_up(port, log, process)
+        yield port, log
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -64,20 +63,26 @@ def _pids(log, status, path):
     return set(re.findall(rf"^<(\d+)> {status} {re.escape(path)}$", text, flags=re.M))
 
 
-def _get(url):
+def _status(port, path, body=None):
+    """The HTTP status of a GET (or a POST of `body`) on the loopback server; None while nothing answers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        return requests.get(url, timeout=5).status_code
-    except requests.RequestException:  # not listening yet, or no worker booted yet
+        method = "GET" if body is None else "POST"
+        connection.request(method, path, body=body, headers={"Content-Type": "application/pdf"})
+        return connection.getresponse().status
+    except OSError:  # not listening yet, or no worker booted yet
         return None
+    finally:
+        connection.close()
 
 
-def _wait_until_up(base, log, process, seconds=60):
+def _wait_until_up(port, log, process, seconds=60):
     """Until both workers have answered: each loads the app on its own."""
     deadline = time.monotonic() + seconds
     with ThreadPoolExecutor(max_workers=2) as pool:
         while time.monotonic() < deadline:
             assert process.poll() is None, process.stderr.read()
-            list(pool.map(_get, [f"{base}/healthz"] * 2))
+            list(pool.map(lambda _: _status(port, "/healthz"), range(2)))
             if len(_pids(log, 200, "/healthz")) == 2:
                 return
             time.sleep(0.2)
@@ -86,15 +91,10 @@ def _wait_until_up(base, log, process, seconds=60):
 
 @pytest.mark.slow
 def test_an_addresss_verify_limit_holds_across_two_worker_processes(server):
-    base, log = server
-
-    def verify(_):
-        return requests.post(
-            f"{base}{VERIFY}", data=b"not ours", headers={"Content-Type": "application/pdf"}, timeout=10
-        )
+    port, log = server
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        statuses = [response.status_code for response in pool.map(verify, range(34))]
+        statuses = list(pool.map(lambda _: _status(port, VERIFY, b"not ours"), range(34)))
     assert statuses.count(200) == 30 and statuses.count(429) == 4, statuses
     time.sleep(0.5)  # the access log is written after each answer
     # Both workers allowed some of the 30, and refused the rest: they count together.
