@@ -328,14 +328,19 @@ def shared_storage(settings):
             from_broker.append(key)
     missing = [key for key in _SHARED if _in_memory(settings[key])]
     if missing:
+        verb = "is" if len(missing) == 1 else "are"
         raise ConfigError(
-            f"{' and '.join(missing)} keep rate limits and the cache in each process's memory, where "
-            "per-address limits do not hold. Set RATELIMIT_STORAGE_URI=redis://HOST:6379/1 and "
-            "CACHE_URL=redis://HOST:6379/2 (or use Redis as CELERY_BROKER_URL)."
+            f"{' and '.join(missing)} {verb} in process memory (memory://), where each gunicorn process "
+            "keeps its own counts and per-address limits do not hold. Set "
+            "RATELIMIT_STORAGE_URI=redis://HOST:6379/1 and CACHE_URL=redis://HOST:6379/2, "
+            "or use Redis as CELERY_BROKER_URL."
         )
-    where = ", ".join(f"{key}={redacted_url(settings[key])}" for key in _SHARED)
-    source = " (the broker's Redis, other db numbers)" if from_broker else ""
-    return f"Rate limits and cache shared by all processes: {where}{source}."
+    where = ", ".join(
+        f"{key}={redacted_url(settings[key])}"
+        + (" (the broker's Redis, another db)" if key in from_broker else "")
+        for key in _SHARED
+    )
+    return f"Rate limits and cache shared by all processes: {where}."
 
 
 def redacted_url(url):
