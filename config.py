@@ -9,7 +9,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance")).resolve()
@@ -70,9 +70,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
-    # Staff login lockout: this many failures in a row lock the account for a while.
+    # Staff login back-off; no account is ever locked for everyone.
+    #: Failed logins on one account from one address before that address must wait for it ...
     LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT = timedelta(minutes=15)
+    #: ... failed logins on any accounts from one address before it must wait for all of them ...
+    LOGIN_ADDRESS_MAX_FAILURES = 20
+    #: ... then the first wait, doubled with each further failure, up to the longest.
+    LOGIN_BACKOFF_START = timedelta(seconds=1)
+    LOGIN_BACKOFF_MAX = timedelta(minutes=15)
 
     RATELIMIT_STORAGE_URI = "memory://"
     #: Where public pages keep their computed data: memory:// or redis://HOST:6379/N.
@@ -147,6 +152,8 @@ class Config:
     VERIFY_MAX_BYTES = 10 * 1024 * 1024
     #: Verifications one IP address may ask for, in Flask-Limiter notation.
     VERIFY_RATE_LIMIT = "30 per minute"
+    #: Seconds browsers are told to reach the site over HTTPS only (Strict-Transport-Security); 0 sends none.
+    HSTS_MAX_AGE = 0
 
 
 class DevelopmentConfig(Config):
@@ -161,6 +168,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     MAIL_BACKEND = "smtp"
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 class TestingConfig(Config):
@@ -228,6 +236,7 @@ def load_config(env=None, overrides=None):
     settings["SIGNATORY_RETENTION_DAYS"] = _env_int(
         "SIGNATORY_RETENTION_DAYS", settings["SIGNATORY_RETENTION_DAYS"]
     )
+    settings["HSTS_MAX_AGE"] = _env_int("HSTS_MAX_AGE", settings["HSTS_MAX_AGE"])
     settings["MAIL_USE_TLS"] = _env_bool("MAIL_USE_TLS", settings["MAIL_USE_TLS"])
     settings["MAIL_USE_SSL"] = _env_bool("MAIL_USE_SSL", settings["MAIL_USE_SSL"])
     settings["PREFLIGHT_CHECKS"] = _env_bool("PREFLIGHT_CHECKS", settings["PREFLIGHT_CHECKS"])
@@ -241,6 +250,8 @@ def load_config(env=None, overrides=None):
         settings["SECRET_KEY"] = _development_secret(Path(settings["INSTANCE_PATH"]))
     _require(settings, env)
     _public_address(settings, env)
+    if env == "production":
+        settings["SHARED_STORAGE_NOTE"] = shared_storage(settings)
     return settings
 
 
@@ -331,3 +342,51 @@ def _require(settings, env):
         )
     if settings["MAIL_BACKEND"] not in ("outbox", "smtp"):
         raise ConfigError(f"MAIL_BACKEND={settings['MAIL_BACKEND']!r} is not known; use outbox or smtp.")
+
+
+#: Settings that must be shared by every serving process: in process memory, per-address limits do not hold.
+_SHARED = ("RATELIMIT_STORAGE_URI", "CACHE_URL")
+
+
+def _in_memory(url):
+    return not url or url.startswith("memory://")
+
+
+def _redis_db(broker, offset):
+    """The broker's Redis with another db number, so rate limits and the cache never meet its queues."""
+    parts = urlsplit(broker)
+    number = parts.path.strip("/")
+    db = int(number) if number.isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{(db + offset) % 16}"))
+
+
+def shared_storage(settings):
+    """Production: rate limits and cache in Redis, never in one process's memory; returns where, in a line."""
+    broker = settings["CELERY_BROKER_URL"] or ""
+    from_broker = []
+    for offset, key in enumerate(_SHARED, start=1):
+        if _in_memory(settings[key]) and broker.startswith(("redis://", "rediss://")):
+            settings[key] = _redis_db(broker, offset)
+            from_broker.append(key)
+    missing = [key for key in _SHARED if _in_memory(settings[key])]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise ConfigError(
+            f"{' and '.join(missing)} {verb} in process memory (memory://), where each gunicorn process "
+            "keeps its own counts and per-address limits do not hold. Set "
+            "RATELIMIT_STORAGE_URI=redis://HOST:6379/1 and CACHE_URL=redis://HOST:6379/2, "
+            "or use Redis as CELERY_BROKER_URL."
+        )
+    where = ", ".join(
+        f"{key}={redacted_url(settings[key])}"
+        + (" (the broker's Redis, another db)" if key in from_broker else "")
+        for key in _SHARED
+    )
+    return f"Rate limits and cache shared by all processes: {where}."
+
+
+def redacted_url(url):
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1))
+    return urlunsplit(parts)

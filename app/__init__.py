@@ -16,6 +16,7 @@ def create_app(settings=None):
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    guard_hosts(app)
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy the client's address is in X-Forwarded-For; rate limits need it.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,9 +28,18 @@ def create_app(settings=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
+    register_input_checks(app)
     register_cli(app)
     register_celery(app)
     return app
+
+
+def guard_hosts(app):
+    """Inside ProxyFix, so that a forwarded Host is checked too."""
+    from app.core.hostile_input import HostGuard
+
+    app.wsgi_app = HostGuard(app.wsgi_app)
 
 
 def configure_logging(app):
@@ -94,6 +104,18 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.core.error_pages import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.core.security_headers import register
+
+    register(app)
+
+
+def register_input_checks(app):
+    from app.core.hostile_input import register
 
     register(app)
 

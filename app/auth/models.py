@@ -36,9 +36,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: Preferred UI language; None follows the browser.
     locale: Mapped[str | None] = mapped_column(sa.String(8))
-    #: Failed logins since the last success; enough of them lock the account.
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session's id: raising it (at logout, at a new password) ends every session saved before.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
@@ -53,8 +52,29 @@ class User(UserMixin, TimestampMixin, db.Model):
     def has_role(self, role):
         return ROLE_RANK[self.role] >= ROLE_RANK[Role(role)]
 
-    def is_locked(self, now=None):
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
+    def get_id(self):
+        """What Flask-Login keeps in the session: the id and the session version it was made with."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self):
+        """Every session saved so far stops working, wherever its cookie is."""
+        self.session_version += 1
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted by one key: a client address, or an account at a client address."""
+
+    __tablename__ = "login_throttles"
+
+    #: A keyed hash of what is counted; neither the address nor the email can be read back.
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: No attempt counted by this key is considered before then.
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self):
+        return f"<LoginThrottle {self.key[:8]}… {self.failures} failures>"
 
 
 class ApiToken(db.Model):

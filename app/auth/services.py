@@ -1,13 +1,13 @@
-"""Account services: create users, check logins with lockout, issue and check API tokens."""
+"""Account services: create users, check logins with back-off, end sessions, issue and check API tokens."""
 
 import hashlib
 import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.auth import throttle
 from app.auth.models import ApiToken, Role, User
 from app.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from app.core import audit
@@ -21,9 +21,18 @@ log = logging.getLogger(__name__)
 _DUMMY_HASH = hash_password("not a real password")
 
 
-class LoginLocked(DomainError):
-    code = "locked"
+class LoginThrottled(DomainError):
+    code = "login_throttled"
     status = 429
+
+    def __init__(self, seconds):
+        super().__init__(
+            _l(
+                "Too many failed attempts from here. Wait %(seconds)d seconds, then try again.",
+                seconds=seconds,
+            )
+        )
+        self.seconds = seconds
 
 
 class LoginFailed(DomainError):
@@ -64,42 +73,43 @@ def set_password(user, password):
             fields={"password": "too_short"},
         )
     user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    user.end_sessions()  # whoever knew the old password is logged out everywhere
     db.session.flush()
 
 
-def authenticate(email, password):
-    """Return the user for these credentials, or raise LoginFailed / LoginLocked."""
-    user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+def authenticate(email, password, address):
+    """Return the user for these credentials, or raise LoginFailed / LoginThrottled.
+
+    A known and an unknown email take the same steps: the same keys are counted, a password hash is
+    verified, and the same message is given.
+    """
+    email = normalize_email(email)
     now = utcnow()
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
-        raise LoginFailed(_l("The email or password is not correct."))
-    if user.is_locked(now):
-        raise LoginLocked(
-            _l("Too many failed attempts. This account is locked for a while; try again later.")
-        )
-    if not verify_password(user.password_hash, password) or not user.is_enabled:
-        _count_failure(user, now)
+    keys = throttle.throttle_keys(email, address)
+    wait = throttle.seconds_to_wait(keys, now)
+    if wait:
+        raise LoginThrottled(wait)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    matches = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not matches or not user.is_enabled:
+        if throttle.record_failure(keys, now) and user is not None:
+            audit.record("user.login_backoff", user)
+            log.warning("failed logins for user %s: the next attempts from there must wait", user.email)
+        db.session.flush()
         raise LoginFailed(_l("The email or password is not correct."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.forget_account_failures(email, address)
     user.last_login_at = now
     audit.record("user.login", user, actor=user)
     db.session.flush()
     return user
 
 
-def _count_failure(user, now):
-    user.failed_logins += 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
-        user.failed_logins = 0
-        audit.record("user.locked", user)
-        log.warning("locked user %s after repeated failed logins", user.email)
+def end_session(user):
+    """Logout: the session cookie this user had, and any copy of it, no longer logs anyone in."""
+    user.end_sessions()
+    audit.record("user.logout", user, actor=user)
     db.session.flush()
 
 

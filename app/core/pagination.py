@@ -4,7 +4,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.core.converters import MAX_ID
 from app.extensions import db
+
+#: The last page anyone may ask for: its offset still fits the database's integers.
+MAX_PAGE = MAX_ID
 
 
 @dataclass
@@ -28,8 +32,9 @@ class Page:
 
 
 def page_number(value):
+    """The page asked for, 1 when unreadable, never past MAX_PAGE (a larger one is an empty page)."""
     try:
-        return max(1, int(value or 1))
+        return min(MAX_PAGE, max(1, int(value or 1)))
     except (TypeError, ValueError):
         return 1
 

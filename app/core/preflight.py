@@ -1,5 +1,6 @@
 """Start-up checks: each problem becomes one line naming the cause and the fix."""
 
+import logging
 import os
 
 from alembic.runtime.migration import MigrationContext
@@ -10,7 +11,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from config import ConfigError
+from config import ConfigError, redacted_url
+
+log = logging.getLogger(__name__)
 
 
 def _where(url):
@@ -77,8 +80,37 @@ def check_broker():
         ) from None
 
 
+def _ping_redis(url):
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def check_shared_storage():
+    """Rate limits and the cache kept in Redis (always, in production): that Redis must answer."""
+    for key in ("RATELIMIT_STORAGE_URI", "CACHE_URL"):
+        url = current_app.config[key]
+        if not url.startswith(("redis://", "rediss://")):
+            continue
+        try:
+            _ping_redis(url)
+        except Exception as error:  # redis raises its own errors, ValueError for a malformed URL
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise ConfigError(
+                f"Cannot reach Redis for {key} at {redacted_url(url)} ({reason}). "
+                f"Check {key} and that Redis is running."
+            ) from None
+
+
 def run_checks():
     check_database()
     check_migrations()
     check_broker()
+    check_shared_storage()
+    if current_app.config.get("SHARED_STORAGE_NOTE"):  # production says where its limits live
+        log.info(current_app.config["SHARED_STORAGE_NOTE"])
     db.engine.dispose()  # no connection may outlive a fork of the serving processes

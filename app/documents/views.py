@@ -66,11 +66,15 @@ def _public_document(token):
     return document
 
 
+def is_public(letter):
+    """Whether the public may read the letter now: published, in a campaign not archived."""
+    return letter.status in PUBLIC_LETTER_STATUSES and letter.campaign.status != CampaignStatus.ARCHIVED
+
+
 def _readable_letter_or_404(letter_id):
     """A letter the public may read; staff may download any letter with a frozen version."""
     letter = db.get_or_404(Letter, letter_id)
-    public = letter.status in PUBLIC_LETTER_STATUSES and letter.campaign.status != CampaignStatus.ARCHIVED
-    if not public and not current_user.is_authenticated:
+    if not is_public(letter) and not current_user.is_authenticated:
         abort(404)
     return letter
 
@@ -82,7 +86,8 @@ def download_name(document):
 def send_document(document, max_age, immutable=False, private=False):
     """The stored PDF, read whole (a few hundred KiB); the path stays on the server.
 
-    Shared caches may keep it, unless ``private`` (an answer to an authenticated request).
+    Shared caches may keep it, unless ``private`` (an answer to an authenticated request) or its
+    letter is no longer public: an archived or unpublished letter's PDF is kept by no cache.
     """
     try:
         data = storage.read(document.token)
@@ -96,6 +101,9 @@ def send_document(document, max_age, immutable=False, private=False):
         conditional=True,
         max_age=max_age,
     )
+    if not is_public(document.letter):
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if private:
         response.cache_control.private = True
     else:

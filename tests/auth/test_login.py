@@ -1,8 +1,5 @@
-"""Staff login: passwords, lockout, CSRF, logout and access to staff pages."""
+"""Staff login: passwords, CSRF, logout and access to staff pages."""
 
-import sqlalchemy as sa
-
-from app.models import AuditLog, User
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import csrf_token, log_in, page_text
 
@@ -23,18 +20,6 @@ def test_wrong_password_shows_one_message_for_wrong_email_and_wrong_password(cli
         assert response.status_code == 422
         assert "The email or password is not correct." in page_text(response)
     assert client.get("/staff/").status_code == 302
-
-
-def test_account_locks_after_repeated_failures_even_for_the_right_password(client, app, db):
-    user = UserFactory()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        log_in(client, user.email, "wrong password")
-    response = log_in(client, user.email, PASSWORD)
-    assert response.status_code == 422
-    assert "locked" in page_text(response)
-    db.session.expire_all()
-    assert db.session.get(User, user.id).locked_until is not None
-    assert db.session.scalar(sa.select(AuditLog.id).where(AuditLog.action == "user.locked"))
 
 
 def test_login_without_csrf_token_is_refused(client):

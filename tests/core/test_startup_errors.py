@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from tests.conftest import REDIS_URL, create_database, drop_database
+from tests.conftest import AMQP_URL, REDIS_URL, create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -30,6 +29,8 @@ INHERITED = (
     "CELERY_BROKER_URL",
     "PREFLIGHT_CHECKS",
     "INSTANCE_PATH",
+    "RATELIMIT_STORAGE_URI",
+    "CACHE_URL",
     "FLASK_APP",
     "FLASK_RUN_FROM_CLI",
 )
@@ -136,6 +137,64 @@ def test_unknown_app_env_lists_the_known_ones(fails_with_one_line):
     assert all(name in line for name in ("development", "production", "testing"))
 
 
+def _production(database_url, **settings):
+    return {
+        "APP_ENV": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": database_url,
+        "PUBLIC_URL": "http://localhost",
+        **settings,
+    }
+
+
+def test_production_refuses_rate_limits_and_cache_in_process_memory(fails_with_one_line, database_url):
+    line = fails_with_one_line(**_production(database_url, CELERY_BROKER_URL=AMQP_URL))
+    assert "RATELIMIT_STORAGE_URI and CACHE_URL are in process memory" in line
+    assert "per-address limits do not hold" in line
+    assert "RATELIMIT_STORAGE_URI=redis://HOST:6379/1" in line
+
+
+def test_production_refuses_a_memory_storage_even_when_asked_for(fails_with_one_line, database_url):
+    settings = _production(
+        database_url, CELERY_BROKER_URL=AMQP_URL, RATELIMIT_STORAGE_URI="memory://", CACHE_URL=REDIS_URL
+    )
+    line = fails_with_one_line(**settings)
+    assert line.startswith("undersigned: RATELIMIT_STORAGE_URI is in process memory")
+
+
+def _started(run, settings):
+    """The one line production says at start, when `flask check` passes."""
+    result = run(ENTRY_POINTS["flask-check"], **settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_production_keeps_rate_limits_and_cache_in_the_brokers_redis_and_says_so(run, database_url):
+    line = _started(run, _production(database_url, CELERY_BROKER_URL="redis://127.0.0.1:6379/15"))
+    assert "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (the broker's Redis, another db)" in line
+    assert "CACHE_URL=redis://127.0.0.1:6379/1 (the broker's Redis, another db)." in line
+
+
+def test_production_uses_the_storage_it_is_given_and_says_so(run, database_url):
+    settings = _production(
+        database_url,
+        CELERY_BROKER_URL=AMQP_URL,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14",
+        CACHE_URL="redis://127.0.0.1:6379/13",
+    )
+    line = _started(run, settings)
+    assert "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/14, CACHE_URL=redis://127.0.0.1:6379/13." in line
+    assert "broker" not in line
+
+
+def test_unreachable_rate_limit_redis_names_its_setting(fails_with_one_line, database_url):
+    settings = _production(database_url, CELERY_BROKER_URL=REDIS_URL, RATELIMIT_STORAGE_URI=CLOSED_BROKER_URL)
+    line = fails_with_one_line(**settings)
+    assert "Cannot reach Redis for RATELIMIT_STORAGE_URI at redis://127.0.0.1:1/0" in line
+
+
 def test_migrated_database_and_live_broker_start_cleanly(run, database_url):
     settings = _serving(DATABASE_URL=database_url, CELERY_BROKER_URL=REDIS_URL)
     check = run(ENTRY_POINTS["flask-check"], **settings)
@@ -146,26 +205,14 @@ def test_migrated_database_and_live_broker_start_cleanly(run, database_url):
     assert not (serve.stdout + serve.stderr).strip()
 
 
-def test_production_session_cookie_is_secure_httponly_and_lax(monkeypatch, tmp_path, app, database_url):
-    monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", SECRET)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
-    monkeypatch.setenv("PUBLIC_URL", "http://localhost")
-    production = create_app({"APP_ENV": "production", "INSTANCE_PATH": str(tmp_path)})
-    try:
-        assert production.config["SESSION_COOKIE_SECURE"] is True
-        assert production.config["SESSION_COOKIE_HTTPONLY"] is True
-        assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-        assert production.config["REMEMBER_COOKIE_SECURE"] is True
-        with production.app_context():
-            response = production.test_client().get("/login")
-            assert response.status_code == 200
-            cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
-            production.extensions["sqlalchemy"].engine.dispose()
-        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
-        assert {"secure", "httponly", "samesite=lax"} <= attributes, cookie
-    finally:
-        # Creating an app makes its Celery the current one; give the tasks back the session app's.
-        app.extensions["celery"].set_current()
-        app.extensions["celery"].set_default()
+def test_production_session_cookie_is_secure_httponly_and_lax(production_app):
+    assert production_app.config["SESSION_COOKIE_SECURE"] is True
+    assert production_app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert production_app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert production_app.config["REMEMBER_COOKIE_SECURE"] is True
+    with production_app.app_context():
+        response = production_app.test_client().get("/login")
+    assert response.status_code == 200
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"secure", "httponly", "samesite=lax"} <= attributes, cookie

@@ -1,0 +1,55 @@
+"""Security headers on every response, and no-store on every answer that may show staff or contact data."""
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+#: Scripts, styles, images and fonts from our own origin only; nothing inline, no one may frame us.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+#: Pages for staff, the login, and the personal links that show a signatory's own details.
+PRIVATE_PREFIXES = ("/staff/", "/login", "/logout", "/auth/", "/s/")
+
+
+def _frame_options(policy):
+    """X-Frame-Options for browsers that ignore CSP frame-ancestors, saying the same thing."""
+    return "SAMEORIGIN" if "frame-ancestors 'self'" in policy else "DENY"
+
+
+def is_private(req):
+    """Whether this answer may carry staff or contact data, so that no cache may keep it."""
+    return (
+        req.path.startswith(PRIVATE_PREFIXES)
+        or req.method not in ("GET", "HEAD")  # the answer to a form echoes what was typed
+        or g.get("api_user") is not None
+        or current_user.is_authenticated
+    )
+
+
+def add_security_headers(response):
+    # A view may set a stricter policy of its own (the letter preview does).
+    policy = response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", _frame_options(policy))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    hsts = current_app.config["HSTS_MAX_AGE"]
+    if hsts:
+        response.headers["Strict-Transport-Security"] = f"max-age={hsts}"
+    if is_private(request):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(app):
+    app.after_request(add_security_headers)
