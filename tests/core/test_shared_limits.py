@@ -42,6 +42,7 @@ def server(database_url, tmp_path):
         SECRET_KEY=SECRET,
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=BROKER,
+        PUBLIC_URL="http://127.0.0.1",
         INSTANCE_PATH=str(tmp_path / "instance"),
     )
     log = tmp_path / "access.log"

@@ -62,14 +62,21 @@ def test_a_signed_link_with_a_malformed_payload_is_refused_and_changes_nothing(a
 
 @pytest.mark.parametrize(
     "token",
-    ["abc", "a.b.c", "..", "%ED%95%9C%EA%B8%80", "%00", "x" * 3000, "eyJzIjoxLCJ2IjoxfQ.aw8bAQ.forged"],
-    ids=["short", "dotted", "dots", "hangul", "nul", "long", "forged"],
+    ["abc", "a.b.c", "..", "%ED%95%9C%EA%B8%80", "x" * 3000, "eyJzIjoxLCJ2IjoxfQ.aw8bAQ.forged"],
+    ids=["short", "dotted", "dots", "hangul", "long", "forged"],
 )
 def test_a_garbled_or_forged_link_is_refused(client, token):
     response = client.get(f"/s/reconfirm/{token}")
 
     assert response.status_code == 400
     assert NOT_VALID in page_text(response)
+
+
+def test_a_link_with_a_nul_byte_is_refused_before_it_is_read(client):
+    response = client.get("/s/reconfirm/%00")
+
+    assert response.status_code == 400
+    assert "NUL" in page_text(response)
 
 
 def test_a_link_made_for_another_purpose_is_refused(client, signed):
