@@ -3,7 +3,14 @@
 from app.auth.models import ApiToken, Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core.audit import AuditLog
-from app.deliveries.models import Channel, Delivery, DeliveryStatus
+from app.deliveries.models import (
+    Channel,
+    Delivery,
+    DeliveryBatch,
+    DeliveryEvent,
+    DeliveryProof,
+    DeliveryStatus,
+)
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.letters.models import (
     Letter,
@@ -31,6 +38,9 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "Delivery",
+    "DeliveryBatch",
+    "DeliveryEvent",
+    "DeliveryProof",
     "DeliveryStatus",
     "Display",
     "Document",

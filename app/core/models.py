@@ -25,15 +25,18 @@ class UTCDateTime(TypeDecorator):
         return as_utc(value)
 
 
-def enum_column(enum_cls, **kwargs):
-    """A VARCHAR column holding an Enum's values, checked by a named constraint."""
+def enum_column(enum_cls, name=None, **kwargs):
+    """A VARCHAR column holding an Enum's values, checked by a named constraint.
+
+    `name` names the constraint where a table has two columns of the same Enum.
+    """
     return mapped_column(
         sa.Enum(
             enum_cls,
             native_enum=False,
             create_constraint=True,
             length=32,
-            name=enum_cls.__name__.lower(),
+            name=name or enum_cls.__name__.lower(),
             values_callable=lambda e: [m.value for m in e],
             validate_strings=True,
         ),

@@ -4,28 +4,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.deliveries.models import Channel, Delivery, DeliveryStatus
+from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS  # noqa: F401 (used by views)
+from app.deliveries.models import Delivery
 from app.extensions import db
 from app.letters.models import Letter, LetterRecipient
 from app.responses.models import Response, ResponseChannel
 
-CHANNEL_LABELS = {
-    Channel.EMAIL: _l("Email"),
-    Channel.POST: _l("Post"),
-    Channel.COURIER: _l("Courier"),
-    Channel.FAX: _l("Fax"),
-    Channel.HAND: _l("Hand delivery"),
-    Channel.PORTAL: _l("Web portal"),
-}
-DELIVERY_STATUS_LABELS = {
-    DeliveryStatus.PLANNED: _l("Planned"),
-    DeliveryStatus.QUEUED: _l("Queued"),
-    DeliveryStatus.SENDING: _l("Sending"),
-    DeliveryStatus.SENT: _l("Sent"),
-    DeliveryStatus.DELIVERED: _l("Delivered"),
-    DeliveryStatus.FAILED: _l("Failed"),
-    DeliveryStatus.CANCELLED: _l("Cancelled"),
-}
 RESPONSE_CHANNEL_LABELS = {
     ResponseChannel.EMAIL: _l("Email"),
     ResponseChannel.POST: _l("Post"),
