@@ -27,7 +27,7 @@ from app.deliveries.display import actions, actor_name, redact
 from app.deliveries.models import ActorKind, Channel, Delivery, DeliveryBatch, DeliveryStatus
 from app.deliveries.planning import plan_batch, plan_delivery, transition
 from app.deliveries.progress import batch_counts
-from app.deliveries.queueing import hand_over, reply_address
+from app.deliveries.queueing import hand_over, reply_address, work_after_commit
 from app.documents.models import DocumentLanguage
 from app.extensions import db
 from app.letters.models import LetterVersion
@@ -228,8 +228,9 @@ def post_delivery_transition(data, delivery_id):
     """Move a delivery as a person decides; 409 where the state machine forbids it"""
     delivery = _delivery_or_not_found(delivery_id)
     transition(delivery, data["to"], g.api_user, detail=(data.get("detail") or "").strip())
+    work = work_after_commit([delivery])
     db.session.commit()
-    hand_over([delivery_id])
+    hand_over(work)
     return db.session.get(Delivery, delivery_id)
 
 

@@ -105,8 +105,8 @@ def plan_batch(letter, items, actor, note=""):
                 plan_delivery(letter, actor=actor, batch=batch, **item)
         except DomainError as error:
             conflicts.append(isinstance(error, Conflict))
-            for key, message in (error.fields or {"recipient_id": error.message}).items():
-                fields[f"deliveries.{index}.{key}"] = message
+            for key, hint in (error.fields or {"recipient_id": ""}).items():
+                fields[f"deliveries.{index}.{key}"] = f"{error.message} {hint}".strip()
     if fields:
         kind = Conflict if all(conflicts) else ValidationError
         raise kind(_l("Some deliveries cannot be planned; nothing was planned."), fields=fields)

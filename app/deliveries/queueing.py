@@ -6,9 +6,8 @@ import logging
 from flask import current_app
 from kombu.exceptions import OperationalError
 
-from app.deliveries.models import Channel, Delivery, DeliveryStatus
+from app.deliveries.models import Channel, DeliveryStatus
 from app.documents.dispatch import queue_render
-from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -28,22 +27,28 @@ def _send_task():
         return None
 
 
-def hand_over(delivery_ids):
-    """Send what the committed, queued deliveries need. Call only after the commit.
+def work_after_commit(deliveries):
+    """What the queued deliveries need once committed: (documents to render, deliveries to email).
+
+    Taken before the commit: nothing may touch the session between the commit and the sends,
+    so that a task (inline in eager mode) never races our transaction.
+    """
+    queued = [d for d in deliveries if d.status == DeliveryStatus.QUEUED]
+    documents = sorted({d.document_id for d in queued if d.document is not None and d.document.is_pending})
+    return documents, [d.id for d in queued if goes_by_email(d)]
+
+
+def hand_over(work):
+    """Send the work of work_after_commit(). Call only after the commit.
 
     A broker that is away loses nothing: the document stays queued for the pdf sweep and the
     delivery stays queued for the mail sweep.
     """
-    rows = [db.session.get(Delivery, delivery_id) for delivery_id in delivery_ids]
-    queued = [row for row in rows if row is not None and row.status == DeliveryStatus.QUEUED]
-    pending = {row.document_id for row in queued if row.document is not None and row.document.is_pending}
-    emails = [row.id for row in queued if goes_by_email(row)]
-    for document_id in sorted(pending):
+    documents, emails = work
+    for document_id in documents:
         queue_render(document_id)
-    task = _send_task()
-    if task is None:
-        return
-    for delivery_id in emails:
+    task = _send_task() if emails else None
+    for delivery_id in emails if task is not None else ():
         try:
             task.delay(delivery_id)
         except (OperationalError, OSError):

@@ -16,7 +16,7 @@ from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS
 from app.deliveries.models import Delivery, DeliveryBatch, DeliveryStatus
 from app.deliveries.planning import plan_batch, transition
 from app.deliveries.progress import batch_counts
-from app.deliveries.queueing import hand_over, reply_address
+from app.deliveries.queueing import hand_over, reply_address, work_after_commit
 from app.extensions import db
 from app.letters.models import Letter, LetterVersion
 from app.recipients.models import Recipient
@@ -170,10 +170,10 @@ def queue_batch(batch_id):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for(".batch", batch_id=batch_id))
-    ids = [d.id for d in planned]
+    work = work_after_commit(planned)
     db.session.commit()
-    hand_over(ids)
-    flash(_("%(n)d deliveries are queued.", n=len(ids)), "info")
+    hand_over(work)
+    flash(_("%(n)d deliveries are queued.", n=len(planned)), "info")
     return redirect(url_for(".batch", batch_id=batch_id))
 
 
@@ -210,7 +210,8 @@ def decide(delivery_id):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for(".show", delivery_id=delivery_id))
+    work, state = work_after_commit([delivery]), DELIVERY_STATUS_LABELS[delivery.status]
     db.session.commit()
-    hand_over([delivery_id])
-    flash(_("The delivery is now: %(state)s.", state=DELIVERY_STATUS_LABELS[delivery.status]), "info")
+    hand_over(work)
+    flash(_("The delivery is now: %(state)s.", state=state), "info")
     return redirect(url_for(".show", delivery_id=delivery_id))
