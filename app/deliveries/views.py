@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -173,7 +174,7 @@ def queue_batch(batch_id):
     work = work_after_commit(planned)
     db.session.commit()
     hand_over(work)
-    flash(_("%(n)d deliveries are queued.", n=len(planned)), "info")
+    flash(ngettext("%(num)d delivery is queued.", "%(num)d deliveries are queued.", len(planned)), "info")
     return redirect(url_for(".batch", batch_id=batch_id))
 
 
