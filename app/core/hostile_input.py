@@ -45,11 +45,12 @@ def _request_strings():
     for key, value in request.args.items(multi=True):
         yield key
         yield value
+    # A multipart part whose name a stray CR cut off is filed under the key None.
     for key, value in request.form.items(multi=True):
-        yield key
+        yield key or ""
         yield value
     for key, upload in request.files.items(multi=True):
-        yield key
+        yield key or ""
         yield upload.filename or ""
     if request.is_json:
         try:

@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.auth.services import issue_token
+from app.deliveries.planning import plan_batch
 from app.demo.loader import load_demo
 from app.documents.services import current_document
 from app.signatures.models import Signature
@@ -44,19 +45,25 @@ ORDER = ("GET", "PATCH", "POST")
 
 @pytest.fixture
 def seeded(app, db, make_user, tmp_path, monkeypatch):
-    """A campaign with an open letter, signatures, a recipient and a document; ids for the paths."""
+    """An open letter with signatures, a recipient, a document and a delivery; ids for the paths."""
     monkeypatch.setitem(app.config, "DOCUMENT_FOLDER", str(tmp_path / "documents"))
     campaign, _created = load_demo()
     letter = campaign.letters[0]
     document, _new = current_document(letter, "en")
-    RecipientFactory()
-    token = issue_token(make_user(role="admin"))
+    recipient = RecipientFactory(emails=["office@recipient.example"], address_en="1 Example Street")
+    admin = make_user(role="admin")
+    token = issue_token(admin)
+    batch = plan_batch(
+        letter, [{"recipient": recipient, "channel": "email", "language": "en", "send_at": None}], admin
+    )
     db.session.commit()
     ids = {
         "campaign_id": campaign.id,
         "letter_id": letter.id,
         "signature_id": db.session.scalar(sa.select(sa.func.min(Signature.id))),
         "token": document.token,
+        "delivery_id": batch.deliveries[0].id,
+        "batch_id": batch.id,
     }
     return ids, {"Authorization": f"Bearer {token}"}
 

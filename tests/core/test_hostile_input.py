@@ -263,3 +263,14 @@ def test_login_still_follows_a_local_next(client, rows):
         f"/login?next={quote(target)}", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )
     assert response.headers["Location"] == target
+
+
+def test_a_multipart_part_whose_name_a_carriage_return_cut_off_is_no_server_error(client):
+    body = (
+        b'--XX\r\nContent-Disposition: form-data; name="|\x05\r\xc3\xa6"\r\n\r\n8I\r\n'
+        b'--XX\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n\r\nnot a pdf\r\n--XX--\r\n'
+    )
+    response = client.post(
+        "/api/v1/documents/verify", data=body, content_type="multipart/form-data; boundary=XX"
+    )
+    assert response.status_code < 500 and response.is_json
