@@ -80,6 +80,7 @@ def register_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
+    from app.deliveries.record_views import bp as delivery_records_bp
     from app.documents.views import bp as documents_bp
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
@@ -97,6 +98,7 @@ def register_blueprints(app):
         recipients_bp,
         documents_bp,
         mail_bp,
+        delivery_records_bp,
     ):
         app.register_blueprint(bp)
     init_api(app)  # the API blueprint with its generated OpenAPI document
