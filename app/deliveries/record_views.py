@@ -1,5 +1,7 @@
 """Staff pages of the delivery records: enter a record or a proof, download a proof."""
 
+import io
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -157,6 +159,11 @@ def download_proof(delivery_id, proof_id):
     path = proof_file(proof)
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=proof.content_type, as_attachment=True, download_name=proof.filename)
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=proof.content_type,
+        as_attachment=True,
+        download_name=proof.filename,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.errors import ValidationError
 from app.core.text import clean_text, text_problem
 from app.core.timeutil import as_utc, utcnow
+from app.deliveries.labels import DELIVERY_STATUS_LABELS
 from app.deliveries.models import Channel, DeliveryStatus, ProofKind
 from app.deliveries.proofs import store_proof
 from app.deliveries.states import TransitionRefused, can_move
@@ -118,7 +119,7 @@ def _ensure_allowed(delivery, name):
         raise TransitionRefused(
             _l(
                 "This delivery cannot take this record in its current state: %(state)s.",
-                state=str(delivery.status),
+                state=str(DELIVERY_STATUS_LABELS[delivery.status]),
             )
         )
 

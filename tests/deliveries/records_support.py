@@ -6,6 +6,7 @@ import secrets
 
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from app.deliveries.models import Delivery, DeliveryStatus
 from app.extensions import db
@@ -51,7 +52,11 @@ def pdf_bytes(javascript=None, attachment=None):
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
     if javascript:
-        writer.add_js(javascript)
+        action = {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject(javascript),
+        }
+        writer.root_object[NameObject("/OpenAction")] = writer._add_object(DictionaryObject(action))
     if attachment:
         writer.add_attachment("payload.txt", attachment)
     out = io.BytesIO()
