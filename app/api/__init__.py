@@ -41,4 +41,4 @@ def init_app(app):
     init_api(app, bp)
 
 
-from app.api import campaigns, docs, documents, letters, privacy, signatures  # noqa: E402,F401
+from app.api import campaigns, docs, documents, letters, privacy, recipients, signatures  # noqa: E402,F401

@@ -49,7 +49,7 @@ def seeded(app, db, make_user, tmp_path, monkeypatch):
     campaign, _created = load_demo()
     letter = campaign.letters[0]
     document, _new = current_document(letter, "en")
-    RecipientFactory()
+    recipient = RecipientFactory()
     token = issue_token(make_user(role="admin"))
     db.session.commit()
     ids = {
@@ -57,6 +57,7 @@ def seeded(app, db, make_user, tmp_path, monkeypatch):
         "letter_id": letter.id,
         "signature_id": db.session.scalar(sa.select(sa.func.min(Signature.id))),
         "token": document.token,
+        "recipient_id": recipient.id,
     }
     return ids, {"Authorization": f"Bearer {token}"}
 
