@@ -35,6 +35,13 @@ def _rows(delivery, editor):
     return rows
 
 
+def _fresh_form(delivery, name):
+    form = record_form(name)
+    if name == "fax":  # the number it goes to, as the registry has it (editors only see the form)
+        form.fax_number.data = delivery.destination or delivery.recipient.fax
+    return form
+
+
 def records_panel(delivery, bound=None, error=None):
     """What _records.html shows for `delivery`: the records, the proofs and the forms this user may use."""
     editor = current_user.has_role("editor")
@@ -42,7 +49,7 @@ def records_panel(delivery, bound=None, error=None):
     if editor:
         for name in records_allowed(delivery):
             same = bound is not None and getattr(bound, "record_name", None) == name
-            forms.append(bound if same else record_form(name))
+            forms.append(bound if same else _fresh_form(delivery, name))
     proof_form = bound if isinstance(bound, ProofForm) else ProofForm(formdata=None)
     return {
         "editor": editor,

@@ -65,7 +65,9 @@ def test_a_viewer_may_not_create_or_change_a_recipient(api, db):
 
 def test_patch_changes_only_the_fields_sent(api, db):
     recipient_id = api.post("/recipients", json=EMBASSY).get_json()["id"]
-    answer = api.patch(f"/recipients/{recipient_id}", json={"name": {"en": "Embassy of Ukraine"}, "tags": ["UN"]})
+    answer = api.patch(
+        f"/recipients/{recipient_id}", json={"name": {"en": "Embassy of Ukraine"}, "tags": ["UN"]}
+    )
     assert answer.status_code == 200
     body = answer.get_json()
     assert body["name"] == {"en": "Embassy of Ukraine", "ko": "주한 우크라이나 대사관"}

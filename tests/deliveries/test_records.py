@@ -119,6 +119,8 @@ def test_a_record_of_another_channel_is_refused(client, auth, db):
 def test_a_fax_is_recorded_with_its_transmission_report(client, auth, db):
     auth.login("editor")
     delivery = make_delivery(Channel.FAX)
+    form = client.get(records_url(delivery)).get_data(as_text=True)
+    assert 'value="+380 44 123 4567"' in form  # the registry's fax number, offered
     data = {"day": today().isoformat(), "fax_number": "+380 44 123 4567"}
     refused = send(client, delivery, "fax", data)
     assert refused.status_code == 422 and "Attach the transmission report." in page_text(refused)
