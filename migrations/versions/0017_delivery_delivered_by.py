@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("delivered_by", sa.String(length=200), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("delivered_by", sa.String(length=200), nullable=False, server_default="")
+        )
 
 
 def downgrade():
