@@ -12,7 +12,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from app.core.errors import ValidationError
@@ -78,17 +77,19 @@ def _check_pdf(data, field):
     not_a_pdf = _l("This PDF cannot be read. Upload a PDF, JPEG or PNG file.")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            _refuse(_l("This PDF is encrypted. Upload it without a password."), field)
-        active = any(_active_names(obj) for obj in _pdf_objects(reader))
-        active = active or _active_names(reader.trailer)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        encrypted = reader.is_encrypted
+        if not encrypted:
+            readable = len(reader.pages) > 0
+            active = any(_active_names(obj) for obj in _pdf_objects(reader)) or _active_names(reader.trailer)
+    except Exception:  # noqa: BLE001 (a hostile file may break the parser anywhere: it is refused, not a 500)
+        _refuse(not_a_pdf, field)
+    if encrypted:
+        _refuse(_l("This PDF is encrypted. Upload it without a password."), field)
+    if not readable:
         _refuse(not_a_pdf, field)
     if active:
-        _refuse(
-            _l("This PDF holds scripts or attached files; such PDFs are refused. Print it to PDF again."),
-            field,
-        )
+        message = _l("This PDF holds scripts or attached files, which are refused. Print it to PDF again.")
+        _refuse(message, field)
     return data
 
 

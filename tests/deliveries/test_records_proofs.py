@@ -159,3 +159,17 @@ def test_a_viewer_cannot_upload_a_proof(client, auth, db):
     delivery = make_delivery(Channel.POST)
     assert upload(client, delivery, pdf_bytes(), "r.pdf").status_code == 403
     assert proof_rows(db) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [pdf_bytes()[:60], b"%PDF-1.7\n" + b"\x00garbage" * 50, b"%PDF-1.4\n%%EOF\n"],
+    ids=["truncated", "garbage", "no-pages"],
+)
+def test_a_broken_pdf_is_refused_as_unreadable(app, client, auth, db, content):
+    auth.login("editor")
+    delivery = make_delivery(Channel.POST)
+    answer = upload(client, delivery, content, "scan.pdf")
+    assert answer.status_code == 422
+    assert "This PDF cannot be read." in page_text(answer)
+    assert proof_rows(db) == []
