@@ -89,6 +89,8 @@ class Config:
     #: Uploaded files (organization logos); under the instance folder unless set.
     UPLOAD_FOLDER = None
     LOGO_MAX_BYTES = 2 * 1024 * 1024
+    #: Largest proof file of a delivery (receipt scan, photo, fax report), in bytes.
+    PROOF_MAX_BYTES = 10 * 1024 * 1024
     #: A form sent sooner than this after it was shown is held as a probable bot.
     SIGN_ON_MIN_SECONDS = 3
     CONFIRMATION_REMINDER_HOURS = 24
@@ -212,6 +214,7 @@ _OVERRIDES = {
 #: Whole-number settings that the environment may override.
 _INT_SETTINGS = ("PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "PDF_WORKER_MAX_MEMORY_KB", "VERIFY_MAX_BYTES")
 _INT_SETTINGS += ("MAIL_MAX_ATTEMPTS", "MAIL_RETENTION_DAYS", "CELERY_BROKER_TIMEOUT")
+_INT_SETTINGS += ("PROOF_MAX_BYTES",)
 
 
 def load_config(env=None, overrides=None):

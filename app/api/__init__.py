@@ -41,4 +41,13 @@ def init_app(app):
     init_api(app, bp)
 
 
-from app.api import campaigns, deliveries, docs, documents, letters, privacy, signatures  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    campaigns,
+    deliveries,
+    docs,
+    documents,
+    letters,
+    privacy,
+    recipients,
+    signatures,
+)

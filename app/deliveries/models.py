@@ -119,6 +119,8 @@ class Delivery(TimestampMixin, db.Model):
     cost: Mapped[str] = mapped_column(sa.String(40), default="")
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Who handed it over: a coalition member (hand delivery) or the partner's person (partner).
+    delivered_by: Mapped[str] = mapped_column(sa.String(200), default="")
     reference: Mapped[str] = mapped_column(sa.String(200), default="")
     partner_name: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Tracking number, fax report, hand-delivery receipt, portal reference (free text).

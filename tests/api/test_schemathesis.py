@@ -64,6 +64,7 @@ def seeded(app, db, make_user, tmp_path, monkeypatch):
         "token": document.token,
         "delivery_id": batch.deliveries[0].id,
         "batch_id": batch.id,
+        "recipient_id": recipient.id,
     }
     return ids, {"Authorization": f"Bearer {token}"}
 
