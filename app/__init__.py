@@ -80,8 +80,8 @@ def register_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
-    from app.deliveries.views import bp as deliveries_bp
     from app.deliveries.record_views import bp as delivery_records_bp
+    from app.deliveries.views import bp as deliveries_bp
     from app.documents.views import bp as documents_bp
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
