@@ -11,6 +11,7 @@ from app.deliveries.models import (
     DeliveryProof,
     DeliveryStatus,
 )
+from app.deliveries.covers import CoverMessage
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.letters.models import (
     Letter,
@@ -37,6 +38,7 @@ __all__ = [
     "Campaign",
     "CampaignStatus",
     "Channel",
+    "CoverMessage",
     "Delivery",
     "DeliveryBatch",
     "DeliveryEvent",
