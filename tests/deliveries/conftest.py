@@ -97,8 +97,7 @@ def make_delivery(language="en", channel=Channel.EMAIL, render=True, letter=None
         language=language,
         status=DeliveryStatus.QUEUED,
         reply_token=secrets.token_hex(16),
-        destination=RECIPIENT["fax"] if channel == Channel.FAX else RECIPIENT["emails"][0],
-        **fields,
+        **{"destination": RECIPIENT["fax"] if channel == Channel.FAX else RECIPIENT["emails"][0], **fields},
     )
     _db.session.add(delivery)
     _db.session.commit()

@@ -76,7 +76,12 @@ def test_a_korean_delivery_has_a_korean_cover_and_the_korean_pdf(inbox):
     assert "주한 우크라이나 대사" in cover_text(message)
     lines = pdf_lines(pdf_of(message)[1])
     start = lines.index("주한 우크라이나 대사")
-    assert lines[start : start + 4] == ["주한 우크라이나 대사", "04001", "서울특별시 용산구 예시로 1", "대한민국"]
+    assert lines[start : start + 4] == [
+        "주한 우크라이나 대사",
+        "04001",
+        "서울특별시 용산구 예시로 1",
+        "대한민국",
+    ]
 
 
 def test_a_task_run_twice_sends_one_message(inbox):
