@@ -13,6 +13,8 @@ from email.parser import BytesParser
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 from celery import current_app as current_celery
 
 from app import create_app
@@ -27,7 +29,7 @@ from tests.conftest import FreshContextClient
 from tests.conftest import test_settings as app_settings
 from tests.factories import LetterFactory, RecipientFactory, SignatoryFactory, SignatureFactory
 from tests.mail.conftest import smtp_server
-from tests.signatures.test_sign_end_to_end import Inbox
+from tests.signatures.test_sign_end_to_end import Inbox, free_port
 from tests.worker.test_real_worker import Worker, purge_queues
 
 __all__ = ["Inbox", "smtp_server"]
@@ -180,6 +182,38 @@ class HoldingInbox(Inbox):
         return reply
 
 
+class StallingSMTP(SMTP):
+    """A server that, at the DATA command, waits (before its 354) until the handler releases it."""
+
+    async def smtp_DATA(self, arg):  # noqa: N802 (aiosmtpd's command name)
+        self.event_handler.stalled.set()
+        while not self.event_handler.release.is_set():
+            await asyncio.sleep(0.05)
+        return await super().smtp_DATA(arg)
+
+
+class StallingInbox(Inbox):
+    def __init__(self):
+        super().__init__()
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+
+class StallingController(Controller):
+    def factory(self):
+        return StallingSMTP(self.handler, **self.SMTP_kwargs)
+
+
+@contextmanager
+def stalling_smtp_server(handler):
+    controller = StallingController(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
+
+
 @contextmanager
 def publishing_app(database_url, broker_url, instance_path, **settings):
     """An app whose Celery publishes to a real broker, current for the test (tasks' .apply_async)."""
@@ -243,16 +277,15 @@ class Stack:
 
     def stop(self):
         for worker in self.workers:
-            if worker.process.poll() is None:
-                worker.stop()
+            worker.stop()
             print(f"--- worker output ---\n{worker.output}")
 
 
 @contextmanager
-def stack(database_url, broker_url, handler, tmp_path):
+def stack(database_url, broker_url, handler, tmp_path, server=smtp_server):
     purge_queues(broker_url)
     instance = str(tmp_path / "instance")
-    with smtp_server(handler) as port, publishing_app(database_url, broker_url, instance) as app:
+    with server(handler) as port, publishing_app(database_url, broker_url, instance) as app:
         running = Stack(app, broker_url, port, instance)
         try:
             yield running

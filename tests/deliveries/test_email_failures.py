@@ -1,4 +1,4 @@
-"""Passing failures are tried again with back-off, permanent ones fail the delivery with the server's answer."""
+"""Passing failures are tried again with back-off; permanent ones fail the delivery with the answer."""
 
 from datetime import timedelta
 
