@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import re
 import secrets
 import subprocess
 import tempfile
@@ -204,9 +205,42 @@ class StallingController(Controller):
         return StallingSMTP(self.handler, **self.SMTP_kwargs)
 
 
+_DSN_PARAMETER = re.compile(r"\s+(RET|ENVID|NOTIFY|ORCPT)=(\S+)", re.IGNORECASE)
+
+
+class DsnSMTP(SMTP):
+    """A server that offers DSN (RFC 3461) and keeps the parameters it was given."""
+
+    def _take_dsn(self, arg):
+        self.event_handler.dsn.extend(f"{k.upper()}={v}" for k, v in _DSN_PARAMETER.findall(arg or ""))
+        return _DSN_PARAMETER.sub("", arg or "")
+
+    async def smtp_MAIL(self, arg):  # noqa: N802 (aiosmtpd's command name)
+        return await super().smtp_MAIL(self._take_dsn(arg))
+
+    async def smtp_RCPT(self, arg):  # noqa: N802 (aiosmtpd's command name)
+        return await super().smtp_RCPT(self._take_dsn(arg))
+
+
+class DsnInbox(Inbox):
+    def __init__(self):
+        super().__init__()
+        self.dsn = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        return [*responses[:-1], "250-DSN", responses[-1]]
+
+
+class DsnController(Controller):
+    def factory(self):
+        return DsnSMTP(self.handler, **self.SMTP_kwargs)
+
+
 @contextmanager
-def stalling_smtp_server(handler):
-    controller = StallingController(handler, hostname="127.0.0.1", port=free_port())
+def special_smtp_server(handler, controller_class=StallingController):
+    """A loopback SMTP server of a special kind: stalling at DATA by default, or offering DSN."""
+    controller = controller_class(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller.port

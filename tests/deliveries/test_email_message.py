@@ -7,6 +7,8 @@ from app.deliveries.reply_address import token_from_address
 from app.deliveries.tasks import send_delivery
 from app.documents.verify import AUTHENTIC, verify_pdf
 from tests.deliveries.conftest import (
+    DsnController,
+    DsnInbox,
     Inbox,
     cover_text,
     delivery_row,
@@ -15,6 +17,7 @@ from tests.deliveries.conftest import (
     pdf_lines,
     pdf_of,
     smtp_server,
+    special_smtp_server,
 )
 from tests.mail.conftest import send_to
 
@@ -107,3 +110,14 @@ def test_a_fax_without_a_gateway_is_left_to_staff(inbox):
     send_delivery(delivery.id)
     assert inbox.received == []
     assert delivery_row(delivery.id).status == DeliveryStatus.QUEUED
+
+
+def test_a_server_offering_dsn_is_asked_for_a_notification_with_the_delivery_token(app, monkeypatch):
+    handler = DsnInbox()
+    with special_smtp_server(handler, DsnController) as port:
+        send_to(app, monkeypatch, port)
+        delivery = make_delivery("en")
+        send_delivery(delivery.id)
+        handler.wait_for(1, timeout=10)
+    token = delivery_row(delivery.id).reply_token
+    assert handler.dsn == ["RET=HDRS", f"ENVID={token}", "NOTIFY=SUCCESS,FAILURE"]

@@ -25,8 +25,8 @@ from tests.deliveries.conftest import (
     make_delivery,
     pdf_lines,
     pdf_of,
+    special_smtp_server,
     stack,
-    stalling_smtp_server,
     wait_for_delivery,
 )
 
@@ -113,7 +113,7 @@ def test_a_worker_killed_before_the_message_was_handed_over_is_sent_again_exactl
     database_url, tmp_path
 ):
     handler = StallingInbox()
-    with stack(database_url, REDIS_URL, handler, tmp_path, server=stalling_smtp_server) as s:
+    with stack(database_url, REDIS_URL, handler, tmp_path, server=special_smtp_server) as s:
         delivery = make_delivery("en")
         first = s.start_worker()
         s.send(delivery.id)
