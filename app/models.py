@@ -3,6 +3,7 @@
 from app.auth.models import ApiToken, Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core.audit import AuditLog
+from app.deliveries.covers import CoverMessage
 from app.deliveries.models import (
     Channel,
     Delivery,
@@ -11,7 +12,6 @@ from app.deliveries.models import (
     DeliveryProof,
     DeliveryStatus,
 )
-from app.deliveries.covers import CoverMessage
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.letters.models import (
     Letter,

@@ -115,3 +115,25 @@ def render_cover(delivery, link, coalition):
     parts = zip(langs, htmls, strict=True)
     html = "<hr>\n".join(f'<div lang="{lang}">{part}</div>\n' for lang, part in parts)
     return " / ".join(subjects), "\n\n---\n\n".join(texts), html
+
+
+def save_cover(letter, lang, subject, body, actor=None):
+    """Staff's cover message for `letter` in `lang` (flushed); both empty: back to the default."""
+    cover = db.session.scalar(
+        sa.select(CoverMessage).where(CoverMessage.letter_id == letter.id, CoverMessage.language == lang)
+    )
+    if not (subject.strip() or body.strip()):
+        if cover is not None:
+            db.session.delete(cover)
+        db.session.flush()
+        return None
+    default_subject, default_body = default_cover(lang)
+    body = body.replace("\r\n", "\n")  # browsers send text areas with CRLF
+    if cover is None:
+        cover = CoverMessage(letter_id=letter.id, language=lang)
+        db.session.add(cover)
+    cover.subject = subject.strip() or default_subject
+    cover.body = body.strip() + "\n" if body.strip() else default_body
+    cover.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    return cover

@@ -144,7 +144,8 @@ def pdf_lines(data):
 
 
 def cover_text(message):
-    return message.get_body(("plain",)).get_content()
+    """The cover message's text as read, with plain line ends."""
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def parse(data):
