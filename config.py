@@ -113,6 +113,8 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_USE_SSL = False
     MAIL_TIMEOUT = 30
+    #: CA certificates (PEM) that the SMTP server's certificate is checked against; None: the system's.
+    MAIL_CA_FILE = None
 
     #: How many proxies in front of the app set X-Forwarded-For / -Proto; 0 when none.
     PROXY_COUNT = 0
@@ -222,6 +224,7 @@ _OVERRIDES = {
     "DELIVERY_FROM": "DELIVERY_FROM",
     "REPLY_TO_ADDRESS": "REPLY_TO_ADDRESS",
     "FAX_EMAIL_GATEWAY": "FAX_EMAIL_GATEWAY",
+    "MAIL_CA_FILE": "MAIL_CA_FILE",
 }
 
 #: Whole-number settings that the environment may override.

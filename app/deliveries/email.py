@@ -2,6 +2,7 @@
 
 import re
 import smtplib
+import ssl
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -80,12 +81,28 @@ def _dot_stuffed(data):
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
+def server_answer(error):
+    """The SMTP server's answer carried by one of smtplib's errors, as "code text"; "" if none."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, text = error.smtp_code, error.smtp_error
+    else:
+        return ""
+    return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+
+
 def _open(config):
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    # The server's certificate is checked (against MAIL_CA_FILE, else the system's authorities).
+    context = ssl.create_default_context(cafile=config.get("MAIL_CA_FILE"))
+    host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    if config["MAIL_USE_SSL"]:
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
     smtp.ehlo()
     if config["MAIL_USE_TLS"]:
-        smtp.starttls()
+        smtp.starttls(context=context)
         smtp.ehlo()
     if config["MAIL_USERNAME"]:
         smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")

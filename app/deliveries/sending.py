@@ -20,6 +20,7 @@ from app.deliveries.email import (
     destination_for,
     message_id_for,
     sender_address,
+    server_answer,
 )
 from app.deliveries.models import Channel, Delivery, DeliveryStatus
 from app.deliveries.reply_address import reply_address
@@ -146,7 +147,10 @@ def prepare(delivery):
     if document.status == DocumentStatus.FAILED:
         fail(delivery, "document_failed", f"document {document.id} could not be rendered: {document.error}")
         return None
-    if document.status != DocumentStatus.READY or not storage.has_file(document.token):
+    if document.status == DocumentStatus.READY and not storage.has_file(document.token):
+        log.error("document %s is ready but its file is missing: rendering it again", document.id)
+        document.requeue()
+    if document.status != DocumentStatus.READY:
         return wait_for_document(delivery, document)
     try:
         return start_attempt(delivery, document)
@@ -278,13 +282,19 @@ def send_attempt(attempt):
             detail = f"the server answered {outcome['reply']!r}; recording it failed: {error}"
             _record(attempt, lambda d: d.move_to(S.UNCONFIRMED, detail=detail))
             raise
-        failure = send_error(error)
-        _record(attempt, lambda d: outcome.update(wait=_failed(d, failure)))
+        if isinstance(error, sa.exc.SQLAlchemyError):  # the end was not sent: the sweeper sends it again
+            db.session.rollback()
+            raise
+        failure, answer = send_error(error), server_answer(error)
+        _record(attempt, lambda d: outcome.update(wait=_failed(d, failure, answer)))
     return outcome.get("wait")
 
 
-def _failed(delivery, failure):
-    return retry_or_fail(delivery, failure.detail, str(failure.reason or "refused"), failure.temporary)
+def _failed(delivery, failure, answer):
+    if answer:
+        delivery.server_reply = answer[:2000]
+    detail = answer or failure.detail
+    return retry_or_fail(delivery, detail, str(failure.reason or "refused"), failure.temporary)
 
 
 def _record(attempt, change):

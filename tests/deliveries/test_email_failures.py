@@ -143,3 +143,20 @@ def test_a_recipient_without_an_email_address_fails_with_no_address():
     send_delivery(delivery.id)
     row = delivery_row(delivery.id)
     assert row.status == DeliveryStatus.FAILED and row.failure_reason == "no_address"
+
+
+class RefusingRecipient(Inbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        return "550 5.1.1 <embassy@ukraine.example>: Recipient address rejected"
+
+
+def test_a_recipient_refused_at_rcpt_fails_the_delivery_with_the_servers_answer(app, monkeypatch):
+    handler = RefusingRecipient()
+    with smtp_server(handler) as port:
+        send_to(app, monkeypatch, port)
+        delivery = make_delivery("en")
+        send_delivery(delivery.id)
+    row = delivery_row(delivery.id)
+    assert row.status == DeliveryStatus.FAILED and row.failure_reason == "refused"
+    assert row.server_reply == "550 5.1.1 <embassy@ukraine.example>: Recipient address rejected"
+    assert row.handed_over_at is None and handler.received == []
