@@ -160,3 +160,11 @@ def test_a_recipient_refused_at_rcpt_fails_the_delivery_with_the_servers_answer(
     assert row.status == DeliveryStatus.FAILED and row.failure_reason == "refused"
     assert row.server_reply == "550 5.1.1 <embassy@ukraine.example>: Recipient address rejected"
     assert row.handed_over_at is None and handler.received == []
+
+
+def test_retry_delays_stay_well_below_the_brokers_visibility_timeout(app):
+    # kombu's Redis transport redelivers an unacknowledged task after visibility_timeout (3600 s
+    # unless set); RabbitMQ closes a consumer that holds one longer than consumer_timeout (30 min).
+    options = app.extensions["celery"].conf.broker_transport_options or {}
+    visibility_timeout = options.get("visibility_timeout", 3600)
+    assert app.config["DELIVERY_RETRY_CAP"] * 2 <= min(visibility_timeout, 1800)

@@ -33,6 +33,7 @@ def test_the_outbox_keeps_the_message_with_its_pdf_and_the_delivery_is_sent(clie
     assert message.headers["Reply-To"].startswith("replies+")
 
     auth.login("admin")
+    assert "PDF attached" in page_text(client.get("/staff/outbox/"))
     page = client.get(f"/staff/outbox/{message.id}")
     assert "Dear Ambassador of Ukraine," in page_text(page)
     link = re.search(r'href="(/staff/outbox/\d+/attachment\.pdf)"', page.get_data(as_text=True)).group(1)
