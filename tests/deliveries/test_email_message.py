@@ -1,5 +1,6 @@
 """What an emailed delivery carries: the signed PDF of the recipient, the cover message, the reply address."""
 
+import idna
 import pytest
 
 from app.deliveries.models import Channel, DeliveryStatus
@@ -121,3 +122,24 @@ def test_a_server_offering_dsn_is_asked_for_a_notification_with_the_delivery_tok
         handler.wait_for(1, timeout=10)
     token = delivery_row(delivery.id).reply_token
     assert handler.dsn == ["RET=HDRS", f"ENVID={token}", "NOTIFY=SUCCESS,FAILURE"]
+
+
+def test_an_address_with_a_korean_mailbox_name_goes_to_a_server_offering_smtputf8(app, monkeypatch):
+    handler = Inbox()
+    with smtp_server(handler, smtputf8=True) as port:
+        send_to(app, monkeypatch, port)
+        delivery = make_delivery("ko", destination="대사관@ukraine.example")
+        send_delivery(delivery.id)
+        ((rcpts, message),) = handler.wait_for(1, timeout=10)
+    assert rcpts == ["대사관@ukraine.example"]
+    assert message["To"] == "대사관@ukraine.example"
+    assert delivery_row(delivery.id).status == DeliveryStatus.SENT
+
+
+def test_an_international_domain_goes_as_punycode_to_a_server_without_smtputf8(inbox):
+    delivery = make_delivery("en", destination="embassy@우크라이나.example")
+    send_delivery(delivery.id)
+    ((rcpts, _message),) = inbox.wait_for(1, timeout=10)
+    ascii_domain = idna.encode("우크라이나.example", uts46=True).decode()
+    assert ascii_domain.startswith("xn--")
+    assert rcpts == [f"embassy@{ascii_domain}"]

@@ -1,7 +1,9 @@
 """The delivery sweeper hands over what the broker lost, sends again what was cut off before the
 hand-over, and marks unconfirmed what was cut off after it."""
 
+import runpy
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -84,3 +86,12 @@ def test_a_send_cut_off_after_the_hand_over_is_unconfirmed_and_never_sent_again(
     assert sweep() == {"handed_over": 0, "sent_again": 0, "unconfirmed": 0}
     assert inbox.received == []
     assert delivery_row(delivery.id).status == DeliveryStatus.UNCONFIRMED
+
+
+def test_the_sweeper_runs_every_minute_and_deliveries_go_to_the_mail_queue(app):
+    # Read the schedule without importing the worker package, which builds a production app.
+    schedule = runpy.run_path(str(Path(__file__).parents[2] / "worker" / "schedule.py"))["BEAT_SCHEDULE"]
+    (entry,) = [e for e in schedule.values() if e["task"] == "deliveries.sweep"]
+    assert entry["schedule"] == timedelta(minutes=1)
+    router = app.extensions["celery"].amqp.router
+    assert router.route({}, "deliveries.send")["queue"].name == "mail"

@@ -92,6 +92,8 @@ def test_a_server_answering_451_then_250_gives_one_message(database_url, tmp_pat
         settle(handler, 1, s, delivery.id)
     assert handler.answered == ["451 4.7.1 Greylisted, try again"]
     assert row.attempts == 2
+    assert "주한 우크라이나 대사 귀하" in cover_text(message)
+    assert "주한 우크라이나 대사" in pdf_lines(pdf_of(message)[1])
     assert message["Message-ID"] == row.message_id
     assert [e.to_status for e in events(delivery.id)] == ["sending", "queued", "sending", "sent"]
 
