@@ -71,6 +71,20 @@ def build_delivery_email(cover, pdf, filename, sender, to, reply_to, message_id,
     return email
 
 
+def attempt_email(attempt, sender, to):
+    """The email of a prepared attempt (app.deliveries.sending.Attempt) with these header addresses."""
+    return build_delivery_email(
+        attempt.cover,
+        attempt.pdf,
+        attempt.filename,
+        sender=sender,
+        to=to,
+        reply_to=attempt.reply_to,
+        message_id=attempt.message_id,
+        language=attempt.language,
+    )
+
+
 def xtext(value):
     """RFC 3461 xtext, for ENVID."""
     return "".join(ch if 33 <= ord(ch) <= 126 and ch not in "+=" else f"+{ord(ch):02X}" for ch in value)

@@ -13,14 +13,10 @@ from app.core.timeutil import utcnow
 from app.deliveries.covers import render_cover
 from app.deliveries.email import (
     NoAddress,
-    TakenBack,
-    Unconfirmed,
-    build_delivery_email,
-    converse,
+    attempt_email,
     destination_for,
     message_id_for,
     sender_address,
-    server_answer,
 )
 from app.deliveries.models import Channel, Delivery, DeliveryStatus
 from app.deliveries.reply_address import reply_address
@@ -30,7 +26,6 @@ from app.documents.services import current_document
 from app.extensions import db
 from app.mail.compose import fit
 from app.mail.models import MailStatus, OutboxMessage
-from app.mail.smtp import send_error
 
 log = logging.getLogger(__name__)
 S = DeliveryStatus
@@ -176,25 +171,9 @@ def retry_or_fail(delivery, detail, reason="refused", temporary=True):
     return timedelta(seconds=wait)
 
 
-def _build(attempt):
-    def build(sender, to):
-        return build_delivery_email(
-            attempt.cover,
-            attempt.pdf,
-            attempt.filename,
-            sender=sender,
-            to=to,
-            reply_to=attempt.reply_to,
-            message_id=attempt.message_id,
-            language=attempt.language,
-        )
-
-    return build
-
-
 def keep_in_outbox(delivery, attempt):
     """MAIL_BACKEND=outbox: the message, PDF attached, goes to the local outbox; the delivery is sent."""
-    email = _build(attempt)(attempt.sender, attempt.to)
+    email = attempt_email(attempt, attempt.sender, attempt.to)
     message = OutboxMessage(
         sender=attempt.sender,
         to=attempt.to,
@@ -221,85 +200,3 @@ def record_sent(delivery, reply):
     delivery.last_error = ""
     delivery.move_to(S.SENT, detail=reply)
     log.info("delivery %s sent: %s", delivery.id, reply)
-
-
-def _hand_over(attempt):
-    """Commit handed_over_at, only while the row is still this attempt's."""
-    changed = db.session.execute(
-        sa.update(Delivery)
-        .where(
-            Delivery.id == attempt.delivery_id,
-            Delivery.status == S.SENDING,
-            Delivery.attempts == attempt.number,
-        )
-        .values(handed_over_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not changed:
-        raise TakenBack(f"delivery {attempt.delivery_id} is no longer in attempt {attempt.number}")
-
-
-def _on_reply(attempt, outcome):
-    def on_reply(code, text):
-        outcome["reply"] = f"{code} {text}"
-        delivery = db.session.get(Delivery, attempt.delivery_id)
-        reply = f"{code} {text}"
-        if 200 <= code < 300:
-            record_sent(delivery, reply)
-        else:
-            delivery.server_reply = reply[:2000]
-            outcome["wait"] = retry_or_fail(delivery, reply, temporary=not 500 <= code < 600)
-        db.session.commit()
-
-    return on_reply
-
-
-def send_attempt(attempt):
-    """Talk to the SMTP server for one committed attempt and record what came of it; commits.
-
-    Returns how long to wait before the next attempt, or None.
-    """
-    outcome = {}
-    try:
-        converse(
-            current_app.config,
-            attempt.sender,
-            attempt.to,
-            attempt.token,
-            _build(attempt),
-            lambda: _hand_over(attempt),
-            _on_reply(attempt, outcome),
-        )
-    except TakenBack as error:
-        db.session.rollback()
-        log.error("delivery %s: %s; nothing more sent", attempt.delivery_id, error)
-    except Unconfirmed as error:
-        lost = f"the server's answer was lost: {error}"
-        _record(attempt, lambda d: d.move_to(S.UNCONFIRMED, detail=lost))
-    except Exception as error:
-        if "reply" in outcome:  # the server answered, but recording its answer failed
-            detail = f"the server answered {outcome['reply']!r}; recording it failed: {error}"
-            _record(attempt, lambda d: d.move_to(S.UNCONFIRMED, detail=detail))
-            raise
-        if isinstance(error, sa.exc.SQLAlchemyError):  # the end was not sent: the sweeper sends it again
-            db.session.rollback()
-            raise
-        failure, answer = send_error(error), server_answer(error)
-        _record(attempt, lambda d: outcome.update(wait=_failed(d, failure, answer)))
-    return outcome.get("wait")
-
-
-def _failed(delivery, failure, answer):
-    if answer:
-        delivery.server_reply = answer[:2000]
-    detail = answer or failure.detail
-    return retry_or_fail(delivery, detail, str(failure.reason or "refused"), failure.temporary)
-
-
-def _record(attempt, change):
-    db.session.rollback()
-    delivery = db.session.get(Delivery, attempt.delivery_id)
-    if delivery.status == S.SENDING and delivery.attempts == attempt.number:
-        change(delivery)
-        db.session.commit()

@@ -8,8 +8,9 @@ from celery import shared_task
 from flask import current_app
 
 from app.core.timeutil import utcnow
+from app.deliveries.handover import send_attempt
 from app.deliveries.models import Delivery, DeliveryStatus
-from app.deliveries.sending import channels, claim_delivery, due, keep_in_outbox, prepare, send_attempt
+from app.deliveries.sending import channels, claim_delivery, due, keep_in_outbox, prepare
 from app.documents.dispatch import queue_render
 from app.documents.models import Document, DocumentStatus
 from app.extensions import db
