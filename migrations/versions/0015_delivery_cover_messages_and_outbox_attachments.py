@@ -30,7 +30,9 @@ def upgrade():
         sa.ForeignKeyConstraint(["letter_id"], ["letters.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_cover_messages")),
-        sa.UniqueConstraint("letter_id", "language", name=op.f("uq_delivery_cover_messages_letter_id_language")),
+        sa.UniqueConstraint(
+            "letter_id", "language", name=op.f("uq_delivery_cover_messages_letter_id_language")
+        ),
     )
     with op.batch_alter_table("delivery_cover_messages", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_delivery_cover_messages_letter_id"), ["letter_id"], unique=False)
