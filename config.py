@@ -115,6 +115,8 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_USE_SSL = False
     MAIL_TIMEOUT = 30
+    #: CA certificates (PEM) that the SMTP server's certificate is checked against; None: the system's.
+    MAIL_CA_FILE = None
 
     #: How many proxies in front of the app set X-Forwarded-For / -Proto; 0 when none.
     PROXY_COUNT = 0
@@ -131,6 +133,18 @@ class Config:
     MAIL_RETENTION_DAYS = 30
     #: Seconds a web request waits for the broker before leaving its email to the mail sweeper.
     CELERY_BROKER_TIMEOUT = 5
+    #: The coalition's address that letters are emailed from; None: MAIL_DEFAULT_SENDER.
+    DELIVERY_FROM = None
+    #: Replies to a delivered letter go here, plus-addressed per delivery (replies+TOKEN-HMAC@...).
+    REPLY_TO_ADDRESS = "replies@undersigned.local"
+    #: An email-to-fax gateway, e.g. "{number}@fax.example.net"; None: faxes are recorded by hand.
+    FAX_EMAIL_GATEWAY = None
+    #: A delivery that keeps failing for a passing reason is given up after this many attempts.
+    DELIVERY_MAX_ATTEMPTS = 8
+    #: Seconds before the second attempt, doubled at each further one, at most DELIVERY_RETRY_CAP.
+    DELIVERY_RETRY_BASE = 60
+    #: Well below the broker's visibility timeout (Redis: 3600 s) and RabbitMQ's consumer timeout.
+    DELIVERY_RETRY_CAP = 900
 
     # Check that the database is migrated and the broker is reachable when serving.
     PREFLIGHT_CHECKS = True
@@ -209,12 +223,17 @@ _OVERRIDES = {
     "SIGNING_NAME": "SIGNING_NAME",
     "PUBLIC_URL": "PUBLIC_URL",
     "ALLOWED_HOSTS": "ALLOWED_HOSTS",
+    "DELIVERY_FROM": "DELIVERY_FROM",
+    "REPLY_TO_ADDRESS": "REPLY_TO_ADDRESS",
+    "FAX_EMAIL_GATEWAY": "FAX_EMAIL_GATEWAY",
+    "MAIL_CA_FILE": "MAIL_CA_FILE",
 }
 
 #: Whole-number settings that the environment may override.
 _INT_SETTINGS = ("PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "PDF_WORKER_MAX_MEMORY_KB", "VERIFY_MAX_BYTES")
 _INT_SETTINGS += ("MAIL_MAX_ATTEMPTS", "MAIL_RETENTION_DAYS", "CELERY_BROKER_TIMEOUT")
 _INT_SETTINGS += ("PROOF_MAX_BYTES",)
+_INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETRY_CAP")
 
 
 def load_config(env=None, overrides=None):

@@ -103,6 +103,9 @@ def register_blueprints(app):
         delivery_records_bp,
     ):
         app.register_blueprint(bp)
+    from app.deliveries.cover_views import bp as delivery_covers_bp
+
+    app.register_blueprint(delivery_covers_bp)
     init_api(app)  # the API blueprint with its generated OpenAPI document
 
 

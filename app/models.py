@@ -3,6 +3,7 @@
 from app.auth.models import ApiToken, Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core.audit import AuditLog
+from app.deliveries.covers import CoverMessage
 from app.deliveries.models import (
     Channel,
     Delivery,
@@ -37,6 +38,7 @@ __all__ = [
     "Campaign",
     "CampaignStatus",
     "Channel",
+    "CoverMessage",
     "Delivery",
     "DeliveryBatch",
     "DeliveryEvent",

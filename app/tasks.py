@@ -1,5 +1,6 @@
 """Every Celery task module, imported so that a worker knows every task."""
 
+from app.deliveries import tasks as delivery_tasks  # noqa: F401
 from app.documents import tasks as document_tasks  # noqa: F401
 from app.mail import tasks as mail_tasks  # noqa: F401
 from app.signatures import tasks as signature_tasks  # noqa: F401

@@ -11,5 +11,6 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     "anonymize-closed-letters": {"task": "signatures.anonymize_closed", "schedule": timedelta(hours=6)},
+    "sweep-deliveries": {"task": "deliveries.sweep", "schedule": timedelta(minutes=1)},
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
 }

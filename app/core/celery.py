@@ -9,6 +9,7 @@ QUEUES = ("default", "mail", "pdf")
 TASK_ROUTES = {
     "mail.*": {"queue": "mail", "routing_key": "mail"},
     "pdf.*": {"queue": "pdf", "routing_key": "pdf"},
+    "deliveries.*": {"queue": "mail", "routing_key": "mail"},
 }
 
 

@@ -54,6 +54,9 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When the address and body were blanked after MAIL_RETENTION_DAYS.
     blanked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A PDF the message carries (a delivered letter), and the file name it is attached under.
+    attachment_document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id"))
+    attachment_filename: Mapped[str] = mapped_column(sa.String(255), default="")
 
     def __repr__(self):
         return f"<OutboxMessage {self.id} to={self.to!r} {self.status}>"
