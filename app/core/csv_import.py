@@ -36,7 +36,7 @@ def parse_csv(data, check_header, max_rows, cell=str):
     """[(row number, {column: cell(value)})] of a UTF-8 CSV file (with or without BOM), blank rows left out.
 
     `check_header` gets the lower-cased column names and raises ValidationError when they will not do.
-    A row with the wrong number of cells carries "_cells": (cells, columns); see cell_count_error().
+    A row with the wrong number of cells carries "_cells": (cells, columns); see rows_to_check().
     """
     try:
         text = data.decode("utf-8-sig")
@@ -63,12 +63,25 @@ def _by_column(header, cells, cell):
     return values
 
 
-def cell_count_error(values):
-    """The message for a row whose cells do not match the header, or None."""
+def _cell_count_error(values):
     if "_cells" not in values:
         return None
     cells, columns = values["_cells"]
     return _l("This row has %(n)d cells; the header has %(columns)d.", n=cells, columns=columns)
+
+
+def rows_to_check(records, make_row, rows):
+    """Append make_row(number, values) to `rows` for each record; yield those whose cells fit the header.
+
+    A row with the wrong number of cells gets its error here and is not yielded.
+    """
+    for number, values in records:
+        row = make_row(number, values)
+        rows.append(row)
+        if message := _cell_count_error(values):
+            row.errors.append(("", message))
+        else:
+            yield row
 
 
 class Staging:

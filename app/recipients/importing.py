@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import audit
 from app.core.csv_cells import restore
-from app.core.csv_import import Staging, cell_count_error, parse_csv, read_upload
+from app.core.csv_import import Staging, parse_csv, read_upload, rows_to_check
 from app.core.errors import ValidationError
 from app.core.text import clean_text
 from app.recipients.exporting import COLUMNS
@@ -80,19 +80,14 @@ def _check(row, matches):
 def check_rows(records):
     """Every row with what importing it would do: add, update, nothing, or why it cannot."""
     seen, rows = {}, []
-    for number, values in records:
-        row = Row(number, values)
-        rows.append(row)
-        if message := cell_count_error(values):
-            row.errors.append(("", message))
-            continue
-        names = [clean_text(values.get(key) or "") for key in ("name_en", "name_ko")]
+    for row in rows_to_check(records, Row, rows):
+        names = [clean_text(row.values.get(key) or "") for key in ("name_en", "name_ko")]
         keys = name_keys(*names)
         if earlier := next((seen[key] for key in keys if key in seen), 0):
             row.status, row.duplicate_of = "duplicate", earlier
             continue
         for key in keys:
-            seen.setdefault(key, number)
+            seen.setdefault(key, row.number)
         _check(row, find_by_name(*names))
     return rows
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.csv_import import Staging, cell_count_error, parse_csv, read_upload
+from app.core.csv_import import Staging, parse_csv, read_upload, rows_to_check
 from app.core.errors import ValidationError
 from app.signatures.models import SignatoryKind, SignatureSource
 from app.signatures.normalize import email_key, name_keys
@@ -65,16 +65,10 @@ def parse(data):
 
 def check_rows(letter, records):
     """Every row cleaned as a sign-on, with its errors and whether it duplicates a signature or a row."""
-    seen = {}
-    rows = []
-    for number, values in records:
-        row = Row(number, values)
-        rows.append(row)
-        if message := cell_count_error(values):
-            row.errors.append(("", message))
-            continue
+    seen, rows = {}, []
+    for row in rows_to_check(records, Row, rows):
         try:
-            row.cleaned = clean_sign_on({**values, "consent": "y"}, require_email=False)
+            row.cleaned = clean_sign_on({**row.values, "consent": "y"}, require_email=False)
         except ValidationError as error:
             row.errors.extend(error.fields.items())
             continue
@@ -85,7 +79,7 @@ def check_rows(letter, records):
         elif earlier := next((seen[key] for key in keys if key in seen), None):
             row.duplicate_of = _l("row %(n)d", n=earlier)
         for key in keys:
-            seen.setdefault(key, number)
+            seen.setdefault(key, row.number)
     return rows
 
 
