@@ -169,23 +169,33 @@ def preview(letter_id, lang):
     return html, 200, {"Content-Security-Policy": csp, "Content-Type": "text/html; charset=utf-8"}
 
 
-@bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
-@role_required("editor")
-def change_state(letter_id):
+def _letter_button(letter_id, act):
+    """A button on the letter's page: act(letter, lock_version) returns what to flash once committed;
+    a refusal is flashed instead, and either way the staff member is back on the letter's page."""
     letter = _letter_or_404(letter_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        transition(letter, request.form.get("to", ""), current_user, lock_version=form.lock_version.data)
+        message = act(letter, form.lock_version.data)
     except DomainError as error:
         db.session.rollback()
         _flash_refusal(error)
     else:
         db.session.commit()
         forget_letter(letter)
-        flash(_("The letter is now %(state)s.", state=STATUS_LABELS[letter.status]), "info")
+        flash(message, "info")
     return redirect(url_for("letters.edit", letter_id=letter.id))
+
+
+@bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
+@role_required("editor")
+def change_state(letter_id):
+    def act(letter, lock_version):
+        transition(letter, request.form.get("to", ""), current_user, lock_version=lock_version)
+        return _("The letter is now %(state)s.", state=STATUS_LABELS[letter.status])
+
+    return _letter_button(letter_id, act)
 
 
 def _revisions_page(letter, error=None):
@@ -212,20 +222,11 @@ def _revisions_page(letter, error=None):
 @bp.route("/staff/letters/<int:letter_id>/approve", methods=["POST"])
 @role_required("editor")
 def approve(letter_id):
-    letter = _letter_or_404(letter_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        version = approve_changes(letter, current_user, lock_version=form.lock_version.data)
-    except DomainError as error:
-        db.session.rollback()
-        _flash_refusal(error)
-    else:
-        db.session.commit()
-        forget_letter(letter)
-        flash(_("Version %(n)d is approved: the letter now prints it.", n=version.number), "info")
-    return redirect(url_for("letters.edit", letter_id=letter.id))
+    def act(letter, lock_version):
+        version = approve_changes(letter, current_user, lock_version=lock_version)
+        return _("Version %(n)d is approved: the letter now prints it.", n=version.number)
+
+    return _letter_button(letter_id, act)
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions")
