@@ -85,21 +85,26 @@ def _show_errors(form, error):
             form[key].errors = [str(message)]
 
 
+def _save(form, recipient, write):
+    """The recipient form sent: validate, write(data) returns the saved recipient, commit, show it."""
+    if not form.validate_on_submit():
+        return _form_page(form, recipient, 400 if request.method == "POST" else 200)
+    try:
+        saved = write(form.service_data())
+    except ValidationError as error:
+        _show_errors(form, error)
+        return _form_page(form, recipient, 422)
+    db.session.commit()
+    flash(_("The recipient is saved."), "info")
+    return redirect(url_for(".show", recipient_id=saved.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("editor")
 def new():
     form = RecipientForm()
     form.set_country_choices(current_language())
-    if not form.validate_on_submit():
-        return _form_page(form, None, 400 if request.method == "POST" else 200)
-    try:
-        recipient = create_recipient(form.service_data(), current_user)
-    except ValidationError as error:
-        _show_errors(form, error)
-        return _form_page(form, None, 422)
-    db.session.commit()
-    flash(_("The recipient is saved."), "info")
-    return redirect(url_for(".show", recipient_id=recipient.id))
+    return _save(form, None, lambda data: create_recipient(data, current_user))
 
 
 @bp.route("/<int:recipient_id>/edit", methods=["GET", "POST"])
@@ -110,16 +115,7 @@ def edit(recipient_id):
     form.set_country_choices(current_language())
     if request.method == "GET":
         form.fill(recipient_data(recipient))
-    if not form.validate_on_submit():
-        return _form_page(form, recipient, 400 if request.method == "POST" else 200)
-    try:
-        update_recipient(recipient, form.service_data(), current_user)
-    except ValidationError as error:
-        _show_errors(form, error)
-        return _form_page(form, recipient, 422)
-    db.session.commit()
-    flash(_("The recipient is saved."), "info")
-    return redirect(url_for(".show", recipient_id=recipient.id))
+    return _save(form, recipient, lambda data: update_recipient(recipient, data, current_user))
 
 
 def _download(body, filename):
