@@ -1,11 +1,12 @@
 """Staff pages for the recipient registry: list, record, create and edit, CSV import and export."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.core import audit
+from app.core.downloads import CSV, attachment
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import current_language
 from app.extensions import db
@@ -118,13 +119,6 @@ def edit(recipient_id):
     return _save(form, recipient, lambda data: update_recipient(recipient, data, current_user))
 
 
-def _download(body, filename):
-    response = Response(body, content_type="text/csv; charset=utf-8")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _import_page(form, preview=None, status=200):
     return render_template(
         "recipients/import.html",
@@ -158,7 +152,7 @@ def import_csv():
 @bp.get("/import-template.csv")
 @role_required("editor")
 def import_template():
-    return _download(exporting.to_csv([]), "recipients-template.csv")
+    return attachment(exporting.to_csv([]), CSV, "recipients-template.csv")
 
 
 @bp.get("/export.csv")
@@ -168,4 +162,4 @@ def export():
     # The file holds every recipient's contact data: who took it is on record.
     audit.record("recipient.export", actor=current_user, count=len(recipients))
     db.session.commit()
-    return _download(exporting.to_csv(recipients), exporting.export_filename())
+    return attachment(exporting.to_csv(recipients), CSV, exporting.export_filename())

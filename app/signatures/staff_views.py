@@ -1,7 +1,7 @@
 """Staff pages for a letter's signatures (moderate, order, add, import, export) and privacy requests."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.auth.access import role_required, staff_required
 from app.campaigns.public import forget_letter
 from app.core import audit
+from app.core.downloads import CSV, JSON, attachment
 from app.core.errors import DomainError
 from app.core.forms import choices
 from app.core.i18n import current_language
@@ -113,13 +114,6 @@ def _invalid(letter, message, status=422):
     db.session.rollback()
     flash(str(message), "error")
     return _list_page(letter, _add_form(), status)
-
-
-def _download(body, mimetype, filename):
-    response = Response(body, content_type=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get(LIST)
@@ -283,7 +277,7 @@ def import_csv(letter_id):
 @bp.get("/staff/signatures/import-template.csv")
 @role_required("editor")
 def import_template():
-    return _download(importing.template_csv(), "text/csv; charset=utf-8", "signatures-template.csv")
+    return attachment(importing.template_csv(), CSV, "signatures-template.csv")
 
 
 @bp.get(LIST + "/export.<any(csv, json):fmt>")
@@ -294,10 +288,8 @@ def export(letter_id, fmt):
     audit.record("signature.export", letter, actor=current_user, format=fmt, count=len(records))
     db.session.commit()
     if fmt == "csv":
-        return _download(
-            exporting.to_csv(records), "text/csv; charset=utf-8", exporting.export_filename(letter, fmt)
-        )
-    return _download(exporting.to_json(records), "application/json", exporting.export_filename(letter, fmt))
+        return attachment(exporting.to_csv(records), CSV, exporting.export_filename(letter, fmt))
+    return attachment(exporting.to_json(records), JSON, exporting.export_filename(letter, fmt))
 
 
 def _privacy_page(form, found=None, status=200):
@@ -322,7 +314,7 @@ def privacy_export():
         abort(400)
     body = privacy.personal_data(privacy.find_signatories(form.email.data), current_user)
     db.session.commit()
-    return _download(body, "application/json", f"personal-data-{utcnow():%Y-%m-%d}.json")
+    return attachment(body, JSON, f"personal-data-{utcnow():%Y-%m-%d}.json")
 
 
 @bp.post("/staff/privacy/erase")
