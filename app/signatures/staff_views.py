@@ -14,11 +14,10 @@ from app.core.errors import DomainError
 from app.core.forms import choices
 from app.core.i18n import current_language
 from app.core.pagination import paginate
-from app.core.timeutil import utcnow
 from app.extensions import db
 from app.letters.forms import ActionForm
 from app.letters.models import Letter
-from app.signatures import exporting, importing, privacy
+from app.signatures import exporting, importing
 from app.signatures import staff_forms as forms
 from app.signatures.models import Signatory, Signature, SignatureStatus
 from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
@@ -292,50 +291,5 @@ def export(letter_id, fmt):
     return attachment(exporting.to_json(records), JSON, exporting.export_filename(letter, fmt))
 
 
-def _privacy_page(form, found=None, status=200):
-    return render_template(
-        "signatures/staff_privacy.html", form=form, found=found, labels=forms.LABELS
-    ), status
-
-
-@bp.route("/staff/privacy", methods=["GET", "POST"])
-@role_required("admin")
-def privacy_lookup():
-    form = forms.LookupForm()
-    found = privacy.find_signatories(form.email.data) if form.validate_on_submit() else None
-    return _privacy_page(form, found)
-
-
-@bp.post("/staff/privacy/export")
-@role_required("admin")
-def privacy_export():
-    form = forms.LookupForm()
-    if not form.validate_on_submit():
-        abort(400)
-    body = privacy.personal_data(privacy.find_signatories(form.email.data), current_user)
-    db.session.commit()
-    return attachment(body, JSON, f"personal-data-{utcnow():%Y-%m-%d}.json")
-
-
-@bp.post("/staff/privacy/erase")
-@role_required("admin")
-def privacy_erase():
-    form = forms.EraseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    signatories = privacy.find_signatories(form.email.data)
-    if not form.confirm.data:
-        flash(_("Tick the box to confirm that the person asked for erasure."), "error")
-        return _privacy_page(form, signatories, 422)
-    letters = privacy.erase_person(signatories, current_user)
-    db.session.commit()
-    for letter in letters:
-        forget_letter(letter)
-    count = len(signatories)
-    flash(
-        ngettext(
-            "%(num)d record of this person is erased.", "%(num)d records of this person are erased.", count
-        ),
-        "info",
-    )
-    return redirect(url_for(".privacy_lookup"))
+# The privacy requests (find, export, erase) live in their own module, on this blueprint.
+from app.signatures import privacy_views  # noqa: E402,F401
