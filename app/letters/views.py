@@ -1,4 +1,4 @@
-"""Staff pages for writing a letter, and the public link to confirm a new version."""
+"""Staff pages for writing a letter: the draft, its preview, its workflow and its revisions."""
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for

@@ -1,4 +1,4 @@
-"""Staff pages for a letter's signatures (moderate, order, add, import, export) and privacy requests."""
+"""Staff pages for a letter's signatures: moderate, order, add, import, export."""
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
