@@ -1,6 +1,7 @@
 """Helpers for tests that act as a user would: read the page, send its form."""
 
 import re
+from contextlib import contextmanager
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -26,3 +27,38 @@ def page_text(response):
     from html import unescape
 
     return re.sub(r"\s+", " ", unescape(text)).strip()
+
+
+@contextmanager
+def publishing_app(database_url, instance_path, broker_url):
+    """An app whose Celery publishes to `broker_url` instead of running tasks, current inside."""
+    from celery import current_app as current_celery
+
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import FreshContextClient
+    from tests.conftest import test_settings as app_settings  # not named test_*: pytest collects it
+
+    previous = current_celery._get_current_object()
+    app = create_app(
+        app_settings(
+            database_url,
+            CELERY_BROKER_URL=broker_url,
+            CELERY_TASK_ALWAYS_EAGER=False,
+            SIGN_ON_MIN_SECONDS=0,
+            INSTANCE_PATH=str(instance_path),
+        )
+    )
+    app.test_client_class = FreshContextClient
+    try:
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        app.extensions["celery"].close()
+        # Creating the app made its Celery the process-wide one; other tests expect theirs back.
+        previous.set_current()
+        previous.set_default()

@@ -14,6 +14,7 @@ from app.api.fields import (
     identifier,
     text,
     url_field,
+    version_number,
 )
 from app.documents.labels import VERDICTS
 from app.documents.models import DocumentLanguage, DocumentStatus, DocumentVariant
@@ -37,10 +38,7 @@ class DocumentSchema(Schema):
         attribute="token", required=True, metadata={"description": "The document's unguessable id"}
     )
     letter_id = Integer(required=True)
-    version = computed(
-        Integer(required=True, metadata={"description": "Number of the letter version printed"}),
-        lambda document: document.version.number,
-    )
+    version = version_number("Number of the letter version printed")
     language = text(choices=DocumentLanguage, required=True)
     variant = text(choices=DocumentVariant, required=True)
     recipient_id = _nullable_int()

@@ -98,6 +98,13 @@ def computed(field, getter):
     return field
 
 
+def version_number(description):
+    """The number of the letter version an object belongs to (through its `version`)."""
+    return computed(
+        Integer(required=True, metadata={"description": description}), lambda obj: obj.version.number
+    )
+
+
 def url_field(getter):
     return computed(fields.String(required=True, metadata={"format": "uri"}), getter)
 

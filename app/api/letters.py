@@ -1,5 +1,7 @@
 """API: letters, their versions and their workflow."""
 
+from functools import wraps
+
 import sqlalchemy as sa
 from flask import g, url_for
 from flask_babel import gettext as _
@@ -165,6 +167,29 @@ def letter_or_not_found(letter_id, public=False):
     return letter
 
 
+def _letter_change(rule, arguments, method="POST"):
+    """An editor's change to one letter: `change(letter, data)` runs, the commit drops the letter's
+    cached public pages, and the letter is the answer (404 for an unknown id, 409 on a conflict)."""
+
+    def decorate(change):
+        @bp.route(rule, methods=[method])
+        @token_required("editor")
+        @bp.arguments(arguments)
+        @bp.response(200, LetterSchema)
+        @bp.errors(404, 409)
+        @wraps(change)
+        def view(data, letter_id):
+            letter = letter_or_not_found(letter_id)
+            change(letter, data)
+            db.session.commit()
+            forget_letter(letter)
+            return letter
+
+        return view
+
+    return decorate
+
+
 @bp.route("/campaigns/<int:campaign_id>/letters", methods=["POST"])
 @token_required("editor")
 @bp.arguments(NewLetterSchema)
@@ -190,21 +215,13 @@ def get_letter(letter_id):
     return letter_or_not_found(letter_id)
 
 
-@bp.route("/letters/<int:letter_id>", methods=["PATCH"])
-@token_required("editor")
-@bp.arguments(LetterChangesSchema)
-@bp.response(200, LetterSchema)
-@bp.errors(404, 409)
-def patch_letter(data, letter_id):
+@_letter_change("/letters/<int:letter_id>", LetterChangesSchema, method="PATCH")
+def patch_letter(letter, data):
     """Save changes (a new revision; a new version if the letter is open)"""
-    letter = letter_or_not_found(letter_id)
     data = _flatten(data)
     lock_version = data.pop("lock_version")
     with named_as_inputs(BILINGUAL):
         save_letter(letter, data, actor=g.api_user, lock_version=lock_version, partial=True)
-    db.session.commit()
-    forget_letter(letter)
-    return letter
 
 
 @bp.route("/letters/<int:letter_id>/versions", methods=["GET"])
@@ -220,30 +237,14 @@ def list_versions(letter_id):
     return {"items": list(versions)}
 
 
-@bp.route("/letters/<int:letter_id>/transitions", methods=["POST"])
-@token_required("editor")
-@bp.arguments(TransitionSchema)
-@bp.response(200, LetterSchema)
-@bp.errors(404, 409)
-def post_transition(data, letter_id):
+@_letter_change("/letters/<int:letter_id>/transitions", TransitionSchema)
+def post_transition(letter, data):
     """Move the letter through its workflow"""
-    letter = letter_or_not_found(letter_id)
     with named_as_inputs(BILINGUAL):
         transition(letter, data["to"], g.api_user)
-    db.session.commit()
-    forget_letter(letter)
-    return letter
 
 
-@bp.route("/letters/<int:letter_id>/approval", methods=["POST"])
-@token_required("editor")
-@bp.arguments(ApprovalSchema)
-@bp.response(200, LetterSchema)
-@bp.errors(404, 409)
-def post_approval(data, letter_id):
+@_letter_change("/letters/<int:letter_id>/approval", ApprovalSchema)
+def post_approval(letter, data):
     """Publish an open letter's saved changes as its next version (a second editor, or an admin)"""
-    letter = letter_or_not_found(letter_id)
     approve_changes(letter, g.api_user, data["lock_version"])
-    db.session.commit()
-    forget_letter(letter)
-    return letter

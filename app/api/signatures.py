@@ -20,6 +20,7 @@ from app.api.fields import (
     computed,
     page_of,
     text,
+    version_number,
 )
 from app.api.letters import letter_or_not_found
 from app.core.errors import NotFound, ValidationError
@@ -51,10 +52,7 @@ def _signatory(name, field):
 class SignatureSchema(Schema):
     id = Integer(required=True)
     letter_id = Integer(required=True)
-    version = computed(
-        Integer(required=True, metadata={"description": "The letter version this signature was given for"}),
-        lambda signature: signature.version.number,
-    )
+    version = version_number("The letter version this signature was given for")
     status = text(choices=SignatureStatus, required=True)
     source = text(choices=SignatureSource, required=True)
     hold_reason = fields.String(required=True)

@@ -1,9 +1,8 @@
-"""Staff pages for writing a letter, and the public link to confirm a new version."""
+"""Staff pages for writing a letter: the draft, its preview, its workflow and its revisions."""
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
@@ -11,16 +10,12 @@ from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import Conflict, DomainError, ValidationError
 from app.core.forms import choices
-from app.core.i18n import LANGUAGE_NAMES, current_language
-from app.core.sanitizing import render_markdown
+from app.core.i18n import LANGUAGE_NAMES
 from app.extensions import db
 from app.letters.forms import PART_LABELS, PRINTED_LABELS, ActionForm, LetterForm
 from app.letters.models import Letter, LetterRevision, LetterStatus
 from app.letters.reconfirm import (
-    confirm_new_version,
     older_signatures,
-    request_reconfirmation,
-    signature_for_token,
 )
 from app.letters.revisions import compare, unapproved_changes
 from app.letters.services import (
@@ -31,7 +26,6 @@ from app.letters.services import (
     save_letter,
 )
 from app.letters.workflow import STATUS_LABELS, allowed_transitions, approve_changes, transition
-from app.mail.services import send_queued
 from app.recipients.models import Recipient
 from app.rendering.context import letter_context
 from app.rendering.environment import available_templates
@@ -40,7 +34,7 @@ from app.rendering.html import render_letter_html
 bp = Blueprint("letters", __name__)
 
 
-def _letter_or_404(letter_id):
+def letter_or_404(letter_id):
     return db.get_or_404(Letter, letter_id)
 
 
@@ -93,7 +87,7 @@ def new(campaign_id):
 @bp.route("/staff/letters/<int:letter_id>", methods=["GET", "POST"])
 @staff_required
 def edit(letter_id):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_404(letter_id)
     form = _form_choices(LetterForm(obj=None if request.method == "POST" else letter))
     if request.method == "GET":
         form.recipient_ids.data = [link.recipient_id for link in letter.recipient_links]
@@ -158,7 +152,7 @@ def _flash_refusal(error):
 @bp.route("/staff/letters/<int:letter_id>/preview/<lang>")
 @staff_required
 def preview(letter_id, lang):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_404(letter_id)
     if lang not in ("en", "ko"):
         abort(404)
     html = render_letter_html(letter_context(letter, lang))
@@ -169,23 +163,33 @@ def preview(letter_id, lang):
     return html, 200, {"Content-Security-Policy": csp, "Content-Type": "text/html; charset=utf-8"}
 
 
-@bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
-@role_required("editor")
-def change_state(letter_id):
-    letter = _letter_or_404(letter_id)
+def _letter_button(letter_id, act):
+    """A button on the letter's page: act(letter, lock_version) returns what to flash once committed;
+    a refusal is flashed instead, and either way the staff member is back on the letter's page."""
+    letter = letter_or_404(letter_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        transition(letter, request.form.get("to", ""), current_user, lock_version=form.lock_version.data)
+        message = act(letter, form.lock_version.data)
     except DomainError as error:
         db.session.rollback()
         _flash_refusal(error)
     else:
         db.session.commit()
         forget_letter(letter)
-        flash(_("The letter is now %(state)s.", state=STATUS_LABELS[letter.status]), "info")
+        flash(message, "info")
     return redirect(url_for("letters.edit", letter_id=letter.id))
+
+
+@bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
+@role_required("editor")
+def change_state(letter_id):
+    def act(letter, lock_version):
+        transition(letter, request.form.get("to", ""), current_user, lock_version=lock_version)
+        return _("The letter is now %(state)s.", state=STATUS_LABELS[letter.status])
+
+    return _letter_button(letter_id, act)
 
 
 def _revisions_page(letter, error=None):
@@ -212,32 +216,23 @@ def _revisions_page(letter, error=None):
 @bp.route("/staff/letters/<int:letter_id>/approve", methods=["POST"])
 @role_required("editor")
 def approve(letter_id):
-    letter = _letter_or_404(letter_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        version = approve_changes(letter, current_user, lock_version=form.lock_version.data)
-    except DomainError as error:
-        db.session.rollback()
-        _flash_refusal(error)
-    else:
-        db.session.commit()
-        forget_letter(letter)
-        flash(_("Version %(n)d is approved: the letter now prints it.", n=version.number), "info")
-    return redirect(url_for("letters.edit", letter_id=letter.id))
+    def act(letter, lock_version):
+        version = approve_changes(letter, current_user, lock_version=lock_version)
+        return _("Version %(n)d is approved: the letter now prints it.", n=version.number)
+
+    return _letter_button(letter_id, act)
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions")
 @staff_required
 def revisions(letter_id):
-    return _revisions_page(_letter_or_404(letter_id))
+    return _revisions_page(letter_or_404(letter_id))
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions/<int:number>/restore", methods=["POST"])
 @role_required("editor")
 def restore(letter_id, number):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_404(letter_id)
     revision = db.first_or_404(
         sa.select(LetterRevision).where(
             LetterRevision.letter_id == letter.id, LetterRevision.number == number
@@ -262,51 +257,5 @@ def restore(letter_id, number):
     return redirect(url_for("letters.edit", letter_id=letter.id))
 
 
-@bp.route("/staff/letters/<int:letter_id>/reconfirm", methods=["POST"])
-@role_required("editor")
-def ask_reconfirmation(letter_id):
-    letter = _letter_or_404(letter_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if letter.status != LetterStatus.OPEN:
-        flash(_("Only an open letter can ask its signatories to confirm a new version."), "error")
-        return redirect(url_for("letters.edit", letter_id=letter.id))
-    message_ids = [message.id for message in request_reconfirmation(letter, current_user)]
-    db.session.commit()
-    send_queued(*message_ids)
-    flash(
-        ngettext(
-            "%(num)d signatory was asked to confirm the new version.",
-            "%(num)d signatories were asked to confirm the new version.",
-            len(message_ids),
-        ),
-        "info",
-    )
-    return redirect(url_for("letters.edit", letter_id=letter.id))
-
-
-@bp.route("/s/reconfirm/<token>", methods=["GET", "POST"])
-def reconfirm(token):
-    signature, version = signature_for_token(token)
-    if signature is None:
-        return render_template(
-            "error.html", status=400, message=_("This link is not valid or has expired.")
-        ), 400
-    form = ActionForm()
-    if form.validate_on_submit():
-        changed = confirm_new_version(signature, version)
-        db.session.commit()
-        forget_letter(signature.letter)
-        message = (
-            _("Thank you: your signature is now on the new version.")
-            if changed
-            else _("Nothing to change: your signature was already confirmed.")
-        )
-        return render_template("letters/reconfirmed.html", message=message)
-    lang = current_language()
-    texts = (
-        version.texts(lang) if version.text("body", lang) else version.texts("ko" if lang == "en" else "en")
-    )
-    return render_template(
-        "letters/reconfirm.html", form=form, title=texts["title"], body_html=render_markdown(texts["body"])
-    )
+# The reconfirmation pages live in their own module, on this blueprint.
+from app.letters import reconfirm_views  # noqa: E402,F401

@@ -1,16 +1,13 @@
 """The registry as a CSV file, in the same columns the import reads."""
 
-import csv
-import io
-
 import sqlalchemy as sa
 
+from app.core.csv_cells import csv_bytes
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.recipients.models import Recipient
 from app.recipients.services import recipient_data
 from app.recipients.validation import FIELDS
-from app.signatures.exporting import neutralize
 
 COLUMNS = FIELDS
 
@@ -30,20 +27,8 @@ def registry():
 
 def to_csv(recipients):
     """UTF-8 CSV with a byte order mark (Excel reads Korean right); formula-like cells neutralized."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for recipient in recipients:
-        record = export_record(recipient)
-        writer.writerow([neutralize(record[column]) for column in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def restore(cell):
-    """A cell as it was before to_csv() neutralized it (a fax number such as +380 ... survives)."""
-    if cell.startswith("'") and neutralize(cell[1:]) != cell[1:]:
-        return cell[1:]
-    return cell
+    records = (export_record(recipient) for recipient in recipients)
+    return csv_bytes(COLUMNS, ([record[column] for column in COLUMNS] for record in records))
 
 
 def export_filename():

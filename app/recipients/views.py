@@ -1,11 +1,12 @@
 """Staff pages for the recipient registry: list, record, create and edit, CSV import and export."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.core import audit
+from app.core.downloads import CSV, attachment
 from app.core.errors import DomainError, ValidationError
 from app.core.i18n import current_language
 from app.extensions import db
@@ -85,21 +86,26 @@ def _show_errors(form, error):
             form[key].errors = [str(message)]
 
 
+def _save(form, recipient, write):
+    """The recipient form sent: validate, write(data) returns the saved recipient, commit, show it."""
+    if not form.validate_on_submit():
+        return _form_page(form, recipient, 400 if request.method == "POST" else 200)
+    try:
+        saved = write(form.service_data())
+    except ValidationError as error:
+        _show_errors(form, error)
+        return _form_page(form, recipient, 422)
+    db.session.commit()
+    flash(_("The recipient is saved."), "info")
+    return redirect(url_for(".show", recipient_id=saved.id))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("editor")
 def new():
     form = RecipientForm()
     form.set_country_choices(current_language())
-    if not form.validate_on_submit():
-        return _form_page(form, None, 400 if request.method == "POST" else 200)
-    try:
-        recipient = create_recipient(form.service_data(), current_user)
-    except ValidationError as error:
-        _show_errors(form, error)
-        return _form_page(form, None, 422)
-    db.session.commit()
-    flash(_("The recipient is saved."), "info")
-    return redirect(url_for(".show", recipient_id=recipient.id))
+    return _save(form, None, lambda data: create_recipient(data, current_user))
 
 
 @bp.route("/<int:recipient_id>/edit", methods=["GET", "POST"])
@@ -110,23 +116,7 @@ def edit(recipient_id):
     form.set_country_choices(current_language())
     if request.method == "GET":
         form.fill(recipient_data(recipient))
-    if not form.validate_on_submit():
-        return _form_page(form, recipient, 400 if request.method == "POST" else 200)
-    try:
-        update_recipient(recipient, form.service_data(), current_user)
-    except ValidationError as error:
-        _show_errors(form, error)
-        return _form_page(form, recipient, 422)
-    db.session.commit()
-    flash(_("The recipient is saved."), "info")
-    return redirect(url_for(".show", recipient_id=recipient.id))
-
-
-def _download(body, filename):
-    response = Response(body, content_type="text/csv; charset=utf-8")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _save(form, recipient, lambda data: update_recipient(recipient, data, current_user))
 
 
 def _import_page(form, preview=None, status=200):
@@ -162,7 +152,7 @@ def import_csv():
 @bp.get("/import-template.csv")
 @role_required("editor")
 def import_template():
-    return _download(exporting.to_csv([]), "recipients-template.csv")
+    return attachment(exporting.to_csv([]), CSV, "recipients-template.csv")
 
 
 @bp.get("/export.csv")
@@ -172,4 +162,4 @@ def export():
     # The file holds every recipient's contact data: who took it is on record.
     audit.record("recipient.export", actor=current_user, count=len(recipients))
     db.session.commit()
-    return _download(exporting.to_csv(recipients), exporting.export_filename())
+    return attachment(exporting.to_csv(recipients), CSV, exporting.export_filename())

@@ -1,12 +1,11 @@
 """A letter's signatures as staff see them: the filtered list, counts per status, CSV and JSON."""
 
-import csv
-import io
 import json
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, selectinload
 
+from app.core.csv_cells import csv_bytes
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.signatures.models import Signatory, Signature, SignatureStatus
@@ -39,8 +38,6 @@ COLUMNS = (
     "approved_at",
     "withdrawn_at",
 )
-#: A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Columns that belong to the signature; the others are the signatory's.
 _OF_SIGNATURE = {"id", "status", "source", "hold_reason", "rejection_reason", "position", "merged_into_id"}
 _OF_SIGNATURE |= {"created_at", "confirmed_at", "approved_at", "withdrawn_at"}
@@ -104,21 +101,9 @@ def export_records(letter):
     return [signature_record(signature) for signature in signatures]
 
 
-def neutralize(value):
-    """A text cell a spreadsheet would run as a formula, made plain text with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def to_csv(records):
     """UTF-8 CSV with a byte order mark, so that Excel reads Korean names right."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for record in records:
-        writer.writerow(["" if record[c] is None else neutralize(record[c]) for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(COLUMNS, ([record[column] for column in COLUMNS] for record in records))
 
 
 def to_json(records):

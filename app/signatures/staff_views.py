@@ -1,7 +1,7 @@
-"""Staff pages for a letter's signatures (moderate, order, add, import, export) and privacy requests."""
+"""Staff pages for a letter's signatures: moderate, order, add, import, export."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -9,15 +9,15 @@ from flask_login import current_user
 from app.auth.access import role_required, staff_required
 from app.campaigns.public import forget_letter
 from app.core import audit
+from app.core.downloads import CSV, JSON, attachment
 from app.core.errors import DomainError
 from app.core.forms import choices
 from app.core.i18n import current_language
 from app.core.pagination import paginate
-from app.core.timeutil import utcnow
 from app.extensions import db
 from app.letters.forms import ActionForm
 from app.letters.models import Letter
-from app.signatures import exporting, importing, privacy
+from app.signatures import exporting, importing
 from app.signatures import staff_forms as forms
 from app.signatures.models import Signatory, Signature, SignatureStatus
 from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
@@ -113,13 +113,6 @@ def _invalid(letter, message, status=422):
     db.session.rollback()
     flash(str(message), "error")
     return _list_page(letter, _add_form(), status)
-
-
-def _download(body, mimetype, filename):
-    response = Response(body, content_type=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get(LIST)
@@ -283,7 +276,7 @@ def import_csv(letter_id):
 @bp.get("/staff/signatures/import-template.csv")
 @role_required("editor")
 def import_template():
-    return _download(importing.template_csv(), "text/csv; charset=utf-8", "signatures-template.csv")
+    return attachment(importing.template_csv(), CSV, "signatures-template.csv")
 
 
 @bp.get(LIST + "/export.<any(csv, json):fmt>")
@@ -294,56 +287,9 @@ def export(letter_id, fmt):
     audit.record("signature.export", letter, actor=current_user, format=fmt, count=len(records))
     db.session.commit()
     if fmt == "csv":
-        return _download(
-            exporting.to_csv(records), "text/csv; charset=utf-8", exporting.export_filename(letter, fmt)
-        )
-    return _download(exporting.to_json(records), "application/json", exporting.export_filename(letter, fmt))
+        return attachment(exporting.to_csv(records), CSV, exporting.export_filename(letter, fmt))
+    return attachment(exporting.to_json(records), JSON, exporting.export_filename(letter, fmt))
 
 
-def _privacy_page(form, found=None, status=200):
-    return render_template(
-        "signatures/staff_privacy.html", form=form, found=found, labels=forms.LABELS
-    ), status
-
-
-@bp.route("/staff/privacy", methods=["GET", "POST"])
-@role_required("admin")
-def privacy_lookup():
-    form = forms.LookupForm()
-    found = privacy.find_signatories(form.email.data) if form.validate_on_submit() else None
-    return _privacy_page(form, found)
-
-
-@bp.post("/staff/privacy/export")
-@role_required("admin")
-def privacy_export():
-    form = forms.LookupForm()
-    if not form.validate_on_submit():
-        abort(400)
-    body = privacy.personal_data(privacy.find_signatories(form.email.data), current_user)
-    db.session.commit()
-    return _download(body, "application/json", f"personal-data-{utcnow():%Y-%m-%d}.json")
-
-
-@bp.post("/staff/privacy/erase")
-@role_required("admin")
-def privacy_erase():
-    form = forms.EraseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    signatories = privacy.find_signatories(form.email.data)
-    if not form.confirm.data:
-        flash(_("Tick the box to confirm that the person asked for erasure."), "error")
-        return _privacy_page(form, signatories, 422)
-    letters = privacy.erase_person(signatories, current_user)
-    db.session.commit()
-    for letter in letters:
-        forget_letter(letter)
-    count = len(signatories)
-    flash(
-        ngettext(
-            "%(num)d record of this person is erased.", "%(num)d records of this person are erased.", count
-        ),
-        "info",
-    )
-    return redirect(url_for(".privacy_lookup"))
+# The privacy requests (find, export, erase) live in their own module, on this blueprint.
+from app.signatures import privacy_views  # noqa: E402,F401

@@ -27,6 +27,13 @@ def body(db, letter):
     return db.session.get(Letter, letter.id).body_en
 
 
+def assert_refused(db, letter, response, status, message, unchanged):
+    """The page answers `status` and says `message`; the body and the number of revisions are as they were."""
+    assert response.status_code == status
+    assert message in page_text(response)
+    assert (body(db, letter), revisions(db, letter)) == unchanged
+
+
 @pytest.fixture
 def letter(db):
     """A draft with its first revision, as the editor leaves a new letter."""
@@ -53,10 +60,7 @@ def test_editor_form_without_a_usable_lock_version_is_refused_and_saves_nothing(
 
     response = save(client, letter.id, body_en="Overwritten?", lock_version=lock_version)
 
-    assert response.status_code == status
-    assert message in page_text(response)
-    assert body(db, letter) == "We ask you to act."
-    assert revisions(db, letter) == 1
+    assert_refused(db, letter, response, status, message, unchanged=("We ask you to act.", 1))
 
 
 def test_editor_form_with_no_lock_version_field_at_all_is_refused(client, auth, db, letter):
@@ -101,10 +105,7 @@ def test_restore_without_a_usable_lock_version_is_refused_with_a_message(
 
     response = client.post(action, data=fields)
 
-    assert response.status_code == status
-    assert message in page_text(response)
-    assert body(db, letter) == "We ask you to act today."
-    assert revisions(db, letter) == 2
+    assert_refused(db, letter, response, status, message, unchanged=("We ask you to act today.", 2))
 
 
 def test_restore_with_the_pages_lock_version_works(client, auth, db, letter):

@@ -4,13 +4,10 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from celery import current_app as current_celery
 
-from app import create_app
-from app.extensions import db
 from app.mail.models import MailStatus, OutboxMessage
-from tests.conftest import REDIS_URL, FreshContextClient
-from tests.conftest import test_settings as app_settings  # not named test_*: pytest would collect it
+from tests.conftest import REDIS_URL
+from tests.helpers import publishing_app
 from tests.signatures.conftest import followed, make_open_letter, sign
 from tests.signatures.test_sign_end_to_end import row, smtp_server, wait_for_row, worker  # noqa: F401
 from tests.worker.test_real_worker import CLOSED_BROKER_URL, sending_app
@@ -19,28 +16,8 @@ from tests.worker.test_real_worker import CLOSED_BROKER_URL, sending_app
 @pytest.fixture
 def web_without_broker(database_url, tmp_path):
     """An app whose broker does not answer, current for the test (views call task.delay())."""
-    previous = current_celery._get_current_object()
-    app = create_app(
-        app_settings(
-            database_url,
-            CELERY_BROKER_URL=CLOSED_BROKER_URL,
-            CELERY_TASK_ALWAYS_EAGER=False,
-            SIGN_ON_MIN_SECONDS=0,
-            INSTANCE_PATH=str(tmp_path / "web-instance"),
-        )
-    )
-    app.test_client_class = FreshContextClient
-    try:
-        with app.app_context():
-            try:
-                yield app
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        app.extensions["celery"].close()
-        previous.set_current()
-        previous.set_default()
+    with publishing_app(database_url, tmp_path / "web-instance", CLOSED_BROKER_URL) as app:
+        yield app
 
 
 @pytest.mark.committed

@@ -131,26 +131,25 @@ def test_the_wait_is_capped_and_the_last_attempt_gives_up_with_its_reason(app, m
     )
 
 
-def test_a_temporary_refusal_is_tried_again(app, monkeypatch):
-    with smtp_server(RefusingInbox("451 4.3.0 Try again later")) as port:
+@pytest.mark.parametrize(
+    "code, text, status, reason",
+    [
+        pytest.param("451", "4.3.0 Try again later", MailStatus.QUEUED, None, id="temporary-is-tried-again"),
+        pytest.param("550", "5.7.1 Relaying denied", MailStatus.FAILED, MailFailure.REFUSED, id="permanent"),
+    ],
+)
+def test_a_refusal_is_tried_again_when_temporary_and_fails_the_message_with_its_reason_when_permanent(
+    app, monkeypatch, code, text, status, reason
+):
+    with smtp_server(RefusingInbox(f"{code} {text}")) as port:
         send_to(app, monkeypatch, port)
         message_id = OutboxMessageFactory().id
         send_mail(message_id)
 
     message = stored(message_id)
-    assert (message.status, message.failure_reason) == (MailStatus.QUEUED, None)
-    assert "451" in message.last_error and message.next_attempt_at is not None
-
-
-def test_a_permanent_refusal_fails_the_message_with_its_reason(app, monkeypatch):
-    with smtp_server(RefusingInbox("550 5.7.1 Relaying denied")) as port:
-        send_to(app, monkeypatch, port)
-        message_id = OutboxMessageFactory().id
-        send_mail(message_id)
-
-    message = stored(message_id)
-    assert (message.status, message.failure_reason) == (MailStatus.FAILED, MailFailure.REFUSED)
-    assert "550" in message.last_error and "Relaying denied" in message.last_error
+    assert (message.status, message.failure_reason) == (status, reason)
+    assert code in message.last_error and text in message.last_error
+    assert (message.next_attempt_at is not None) == (status == MailStatus.QUEUED)
 
 
 def test_a_header_the_email_library_refuses_fails_the_message_with_its_reason(inbox):

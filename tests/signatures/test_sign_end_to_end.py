@@ -14,16 +14,13 @@ from email import message_from_bytes, policy
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
-from celery import current_app as current_celery
 
-from app import create_app
 from app.demo.loader import load_demo
 from app.extensions import db
 from app.mail.models import MailStatus, OutboxMessage
 from app.signatures.models import Signatory, Signature, SignatureStatus
-from tests.conftest import REDIS_URL, FreshContextClient
-from tests.conftest import test_settings as app_settings  # not named test_*: pytest would collect it
-from tests.helpers import page_text
+from tests.conftest import REDIS_URL
+from tests.helpers import page_text, publishing_app
 from tests.signatures.conftest import press_button, sign
 from tests.worker.test_real_worker import Worker, purge_queues
 
@@ -96,29 +93,8 @@ def worker(database_url, smtp_server, tmp_path):
 @pytest.fixture
 def web(database_url, tmp_path):
     """An app whose Celery publishes to Redis, current for the test (views call task.delay())."""
-    previous = current_celery._get_current_object()
-    app = create_app(
-        app_settings(
-            database_url,
-            CELERY_BROKER_URL=REDIS_URL,
-            CELERY_TASK_ALWAYS_EAGER=False,
-            SIGN_ON_MIN_SECONDS=0,
-            INSTANCE_PATH=str(tmp_path / "web-instance"),
-        )
-    )
-    app.test_client_class = FreshContextClient
-    try:
-        with app.app_context():
-            try:
-                yield app
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        app.extensions["celery"].close()
-        # Creating the app made its Celery the process-wide one; other tests expect theirs back.
-        previous.set_current()
-        previous.set_default()
+    with publishing_app(database_url, tmp_path / "web-instance", REDIS_URL) as app:
+        yield app
 
 
 def row(statement):
