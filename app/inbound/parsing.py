@@ -151,7 +151,9 @@ def auto_reply_reason(headers):
 
 
 def _part_text(part):
-    data = part.get_payload(decode=True) or b""
+    data = part.get_payload(decode=True)
+    if data is None:  # a multipart without its boundary: its body read as text
+        data = str(part.get_payload() or "").encode("utf-8", "surrogateescape")
     return decode_bytes(data, part.get_param("charset") or None)
 
 
@@ -161,7 +163,7 @@ def _leaves(part, depth=0):
     if part.get_content_maintype() == "multipart" and isinstance(payload, list) and depth < 50:
         for child in payload:
             yield from _leaves(child, depth + 1)
-    elif not part.get_content_maintype() == "message" and part.get_content_type() != "text/rfc822-headers":
+    elif part.get_content_maintype() != "message" and part.get_content_type() != "text/rfc822-headers":
         yield part
 
 
@@ -173,6 +175,8 @@ def _read_body(message, parsed):
         filename = raw_filename(part)
         if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
             (texts if ctype == "text/plain" else htmls).append(_part_text(part))
+        elif part.get_content_maintype() == "multipart":
+            texts.append(_part_text(part))
         else:
             data = part.get_payload(decode=True) or b""
             parsed.attachments.append(Attachment(safe_filename(filename, ctype), ctype[:100], data))

@@ -16,7 +16,8 @@ def b64(data):
 
 def text_part(text, charset="utf-8", codec=None, subtype="plain"):
     data = text.encode(codec or charset)
-    return f"Content-Type: text/{subtype}; charset={charset}\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64(data)}\r\n"
+    head = f"Content-Type: text/{subtype}; charset={charset}\r\nContent-Transfer-Encoding: base64\r\n"
+    return f"{head}\r\n{b64(data)}\r\n"
 
 
 def file_part(data, filename_header, content_type="application/pdf"):

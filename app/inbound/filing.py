@@ -1,0 +1,100 @@
+"""Filing one received message: a response on its delivery, a status notification, or the holding pen."""
+
+import logging
+
+from flask import current_app
+
+from app.core.timeutil import utcnow
+from app.deliveries.models import DeliveryStatus
+from app.deliveries.states import can_move
+from app.inbound.matching import match_dsn, match_reply
+from app.inbound.models import InboundStatus
+from app.inbound.parsing import parse_message
+from app.inbound.storage import store_attachment
+from app.responses.models import Response, ResponseAttachment, ResponseChannel
+
+log = logging.getLogger(__name__)
+
+#: Messages larger than this are not parsed: held with their raw source kept.
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+
+def file_message(inbound):
+    """File `inbound` (status received): filed to a delivery or held, with the reason. Flushes only."""
+    limit = current_app.config.get("INBOUND_MAX_BYTES") or DEFAULT_MAX_BYTES
+    if inbound.size > limit:
+        return hold(
+            inbound, "too_large", f"{inbound.size} bytes, more than INBOUND_MAX_BYTES ({limit}): not read"
+        )
+    parsed = parse_message(inbound.raw)
+    if parsed.error:
+        return hold(inbound, "unparseable", parsed.error)
+    inbound.sender = parsed.sender[:998]
+    inbound.subject = parsed.subject
+    inbound.message_id = inbound.message_id or parsed.message_id[:998]
+    if parsed.dsn:
+        return _file_dsn(inbound, parsed)
+    matched = match_reply(parsed)
+    kind = "auto_reply" if parsed.is_auto_reply else "reply"
+    if matched.delivery is None:
+        return hold(inbound, kind, matched.reason)
+    reason = matched.reason + (f"; automatic reply ({parsed.auto_reply})" if parsed.is_auto_reply else "")
+    inbound.response = make_response(matched.delivery, parsed)
+    return _filed(inbound, matched.delivery, kind, reason)
+
+
+def hold(inbound, kind, reason):
+    inbound.status, inbound.kind, inbound.reason = InboundStatus.HELD, kind, reason
+    log.info("inbound %s held: %s", inbound.id, reason)
+    return inbound
+
+
+def _filed(inbound, delivery, kind, reason):
+    inbound.status, inbound.kind, inbound.reason = InboundStatus.FILED, kind, reason
+    inbound.delivery, inbound.filed_at = delivery, utcnow()
+    log.info("inbound %s filed to delivery %s: %s", inbound.id, delivery.id, reason)
+    return inbound
+
+
+def make_response(delivery, parsed):
+    """A response on `delivery` from a parsed reply, its attachments stored."""
+    received = parsed.date or utcnow()
+    response = Response(
+        letter_id=delivery.letter_id,
+        recipient_id=delivery.recipient_id,
+        delivery_id=delivery.id,
+        channel=ResponseChannel.EMAIL,
+        received_on=received.date(),
+        summary_en=parsed.subject[:500],
+        text=parsed.text,
+    )
+    for attachment in parsed.attachments:
+        path, _sha256 = store_attachment(attachment.data)
+        response.attachments.append(
+            ResponseAttachment(
+                filename=attachment.filename[:255],
+                content_type=attachment.content_type[:100],
+                size=len(attachment.data),
+                storage_path=path,
+            )
+        )
+    return response
+
+
+def _file_dsn(inbound, parsed):
+    matched = match_dsn(parsed)
+    report = parsed.dsn
+    if matched.delivery is None:
+        return hold(inbound, f"dsn_{report.action}"[:32], matched.reason)
+    delivery = matched.delivery
+    detail = report.diagnostic or report.status or report.action
+    reason = f"{matched.reason}; Action: {report.action}" + (f", {detail}" if detail != report.action else "")
+    if report.action == "delivered" and can_move(delivery, DeliveryStatus.DELIVERED):
+        delivery.move_to(DeliveryStatus.DELIVERED, detail=f"delivery status notification: {detail}")
+        delivery.delivered_at = parsed.date or utcnow()
+    elif report.action == "failed" and can_move(delivery, DeliveryStatus.BOUNCED):
+        delivery.move_to(DeliveryStatus.BOUNCED, detail=f"delivery status notification: {detail}")
+        delivery.failure_reason, delivery.last_error = "bounced", detail
+    elif report.action in ("delivered", "failed"):
+        reason += f" (the delivery stays {delivery.status})"
+    return _filed(inbound, delivery, f"dsn_{report.action}"[:32], reason)
