@@ -88,6 +88,8 @@ def parse_message(raw):
 
 def _read(message):
     headers = _headers(message)
+    if not message.keys():
+        return ParsedMessage(error="no header lines: not a mail message")
     parsed = ParsedMessage(headers=headers)
     parsed.subject = " ".join(headers.get("Subject", "").split())
     parsed.sender = _addresses(headers.get("From", ""))[:1]

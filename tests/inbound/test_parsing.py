@@ -150,5 +150,6 @@ def test_parse_message_never_raises(raw):
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=300))
 def test_parse_message_never_raises_on_mime_like_text(body):
-    raw = f"From: a@b\r\nSubject: =?euc-kr?B?{body}?=\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n{body}"
+    head = f"From: a@b\r\nSubject: =?euc-kr?B?{body}?=\r\nContent-Type: multipart/mixed; boundary=b\r\n"
+    raw = f"{head}\r\n--b\r\n{body}"
     parse_message(raw.encode("utf-8", "surrogatepass"))
