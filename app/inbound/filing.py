@@ -9,7 +9,7 @@ from app.deliveries.models import DeliveryStatus
 from app.deliveries.states import can_move
 from app.inbound.matching import match_dsn, match_reply
 from app.inbound.models import InboundStatus
-from app.inbound.parsing import parse_message
+from app.inbound.parsing import ParsedMessage, parse_message
 from app.inbound.storage import store_attachment
 from app.responses.models import Response, ResponseAttachment, ResponseChannel
 
@@ -41,6 +41,34 @@ def file_message(inbound):
     reason = matched.reason + (f"; automatic reply ({parsed.auto_reply})" if parsed.is_auto_reply else "")
     inbound.response = make_response(matched.delivery, parsed)
     return _filed(inbound, matched.delivery, kind, reason)
+
+
+def readable(inbound):
+    """The parsed message, or None when it is too large to read or cannot be read."""
+    limit = current_app.config.get("INBOUND_MAX_BYTES") or DEFAULT_MAX_BYTES
+    if inbound.size > limit:
+        return None
+    parsed = parse_message(inbound.raw)
+    return None if parsed.error else parsed
+
+
+def assign_message(inbound, delivery, actor):
+    """Staff file a held message to `delivery`: it becomes a response there. Flushes only."""
+    parsed = readable(inbound) or ParsedMessage(subject=inbound.subject)
+    inbound.response = make_response(delivery, parsed)
+    return _filed(
+        inbound,
+        delivery,
+        inbound.kind or "reply",
+        f"assigned by staff ({actor.email}); held: {inbound.reason}",
+    )
+
+
+def discard_message(inbound, actor):
+    inbound.status = InboundStatus.DISCARDED
+    inbound.reason = f"discarded by staff ({actor.email}); held: {inbound.reason}"
+    log.info("inbound %s discarded by user %s", inbound.id, actor.id)
+    return inbound
 
 
 def hold(inbound, kind, reason):
