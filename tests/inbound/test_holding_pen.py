@@ -95,3 +95,23 @@ def test_forged_reply_address_is_held_and_shown_why(client, auth, sent):
 
 def test_pen_needs_a_login(client):
     assert client.get(PEN).status_code in (302, 401)
+
+
+def test_quoted_cover_message_is_a_guess(client, auth, sent):
+    quote = (
+        "> The signed PDF can also be read and checked at its permanent address:\r\n> https://x\r\n\r\nNoted."
+    )
+    filed(message(body=quote, From="clerk@elsewhere.example", Subject="Your mail"))
+    auth.login("viewer")
+    text = page_text(client.get(PEN))
+    assert f"Delivery {sent.id}" in text
+    assert "The message quotes the cover message we sent." in text
+    assert "The sender's domain" not in text
+
+
+def test_pen_speaks_korean(client, auth, sent):
+    held_reply(sent)
+    auth.login("viewer")
+    text = page_text(client.get(PEN, headers={"Accept-Language": "ko"}))
+    assert "보류함" in text and "보류된 이유" in text
+    assert "보낸 사람의 도메인 mofa.go.kr이(가) 수신처의 도메인과 같습니다." in text
