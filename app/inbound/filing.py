@@ -9,14 +9,18 @@ from app.deliveries.models import DeliveryStatus
 from app.deliveries.states import can_move
 from app.inbound.matching import match_dsn, match_reply
 from app.inbound.models import InboundStatus
+from app.inbound.names import safe_filename
 from app.inbound.parsing import ParsedMessage, parse_message
-from app.inbound.storage import store_attachment
-from app.responses.models import Response, ResponseAttachment, ResponseChannel
+from app.inbound.storage import store_file
+from app.responses.models import Response, ResponseAttachment, ResponseChannel, ResponseClassification
 
 log = logging.getLogger(__name__)
 
 #: Messages larger than this are not parsed: held with their raw source kept.
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+#: The raw email, kept as the response's attachment.
+EML_TYPE = "message/rfc822"
+SUMMARY_MAX = 500
 
 
 def file_message(inbound):
@@ -39,7 +43,7 @@ def file_message(inbound):
     if matched.delivery is None:
         return hold(inbound, kind, matched.reason)
     reason = matched.reason + (f"; automatic reply ({parsed.auto_reply})" if parsed.is_auto_reply else "")
-    inbound.response = make_response(matched.delivery, parsed)
+    inbound.response = make_response(matched.delivery, parsed, inbound.raw)
     return _filed(inbound, matched.delivery, kind, reason)
 
 
@@ -55,7 +59,7 @@ def readable(inbound):
 def assign_message(inbound, delivery, actor):
     """Staff file a held message to `delivery`: it becomes a response there. Flushes only."""
     parsed = readable(inbound) or ParsedMessage(subject=inbound.subject)
-    inbound.response = make_response(delivery, parsed)
+    inbound.response = make_response(delivery, parsed, inbound.raw)
     return _filed(
         inbound,
         delivery,
@@ -84,28 +88,46 @@ def _filed(inbound, delivery, kind, reason):
     return inbound
 
 
-def make_response(delivery, parsed):
-    """A response on `delivery` from a parsed reply, its attachments stored."""
+def _summary(subject):
+    hangul = any("\uac00" <= char <= "\ud7a3" for char in subject)
+    return {"summary_ko" if hangul else "summary_en": subject[:SUMMARY_MAX]}
+
+
+def _attach(response, data, filename, content_type):
+    name, sha256 = store_file(data, ".eml" if content_type == EML_TYPE else "")
+    response.attachments.append(
+        ResponseAttachment(
+            filename=filename[:255],
+            content_type=content_type[:100],
+            size=len(data),
+            sha256=sha256,
+            storage_path=name,
+        )
+    )
+
+
+def make_response(delivery, parsed, raw):
+    """A response on `delivery` from a parsed reply: its attachments and the raw email stored."""
     received = parsed.date or utcnow()
     response = Response(
         letter_id=delivery.letter_id,
         recipient_id=delivery.recipient_id,
         delivery_id=delivery.id,
         channel=ResponseChannel.EMAIL,
+        classification=(
+            ResponseClassification.AUTOMATIC_REPLY
+            if parsed.is_auto_reply
+            else ResponseClassification.SUBSTANTIVE
+        ),
         received_on=received.date(),
-        summary_en=parsed.subject[:500],
+        subject=parsed.subject[:998],
+        sender=parsed.sender[:998],
         text=parsed.text,
+        **_summary(parsed.subject),
     )
     for attachment in parsed.attachments:
-        path, _sha256 = store_attachment(attachment.data)
-        response.attachments.append(
-            ResponseAttachment(
-                filename=attachment.filename[:255],
-                content_type=attachment.content_type[:100],
-                size=len(attachment.data),
-                storage_path=path,
-            )
-        )
+        _attach(response, attachment.data, attachment.filename, attachment.content_type)
+    _attach(response, raw, safe_filename(parsed.subject or "email")[:120] + ".eml", EML_TYPE)
     return response
 
 

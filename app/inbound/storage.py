@@ -1,4 +1,4 @@
-"""Attachments of inbound mail stored under UPLOAD_FOLDER/inbound/ by random names, with SHA-256."""
+"""Files of filed replies stored as response attachments are: UPLOAD_FOLDER/responses/, random names."""
 
 import hashlib
 import secrets
@@ -6,28 +6,20 @@ from pathlib import Path
 
 from flask import current_app
 
-FOLDER = "inbound"
+#: The responses' attachment folder (app/responses keeps its files there by bare name too).
+FOLDER = "responses"
 
 
 def folder():
     return Path(current_app.config["UPLOAD_FOLDER"]) / FOLDER
 
 
-def store_attachment(data):
-    """Write `data` under a random name; return (path relative to the upload folder, sha256)."""
+def store_file(data, extension=""):
+    """Write `data` under a new random name; return (that name, its SHA-256)."""
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(data).hexdigest()
-    # The hash leads the name (a response attachment has no column of its own for it).
-    name = f"{digest}-{secrets.token_hex(8)}"
-    (target / name).write_bytes(data)
-    return f"{FOLDER}/{name}", digest
-
-
-def attachment_path(relative):
-    """The file of a stored attachment, refusing any path outside the inbound folder."""
-    base = folder().resolve()
-    path = (Path(current_app.config["UPLOAD_FOLDER"]) / relative).resolve()
-    if base not in path.parents:
-        raise FileNotFoundError(relative)
-    return path
+    name = f"{secrets.token_hex(16)}{extension}"
+    tmp = target / f"{name}.tmp"
+    tmp.write_bytes(data)
+    tmp.replace(target / name)
+    return name, hashlib.sha256(data).hexdigest()

@@ -1,12 +1,14 @@
 """Filing stored messages: to the delivery they answer, with the reason, or into the holding pen."""
 
+import hashlib
+
 import sqlalchemy as sa
 
 from app.deliveries.models import DeliveryStatus
 from app.extensions import db
 from app.inbound.models import InboundMessage, InboundStatus
 from app.inbound.tasks import file_inbound
-from app.responses.models import Response
+from app.responses.models import Response, ResponseClassification
 from tests.inbound.conftest import reply_to, store
 from tests.inbound.messages import encoded_word, file_part, message, text_part
 
@@ -44,10 +46,21 @@ def test_euc_kr_reply_with_korean_pdf_name_is_filed_by_plus_address(sent, upload
         "email",
     )
     assert response.text == "귀하의 청원을 접수하였습니다."
-    [attachment] = response.attachments
-    assert attachment.filename == "회신문.pdf"
-    assert (upload_folder / attachment.storage_path).read_bytes() == PDF
-    assert inbound.raw == raw
+    pdf, eml = response.attachments
+    assert (pdf.filename, pdf.content_type, pdf.sha256) == (
+        "회신문.pdf",
+        "application/pdf",
+        hashlib.sha256(PDF).hexdigest(),
+    )
+    assert (upload_folder / "responses" / pdf.storage_path).read_bytes() == PDF
+    assert (eml.filename, eml.content_type) == ("회신_ 청원.eml", "message/rfc822")
+    assert (upload_folder / "responses" / eml.storage_path).read_bytes() == raw == inbound.raw
+    assert (response.subject, response.sender, response.summary_ko) == (
+        "회신: 청원",
+        "desk@mofa.go.kr",
+        "회신: 청원",
+    )
+    assert response.classification == ResponseClassification.SUBSTANTIVE
 
 
 def test_ks_c_5601_reply_is_filed_with_its_text_intact(sent):
@@ -97,6 +110,7 @@ def test_auto_reply_is_filed_as_automatic_not_as_an_answer(sent):
     inbound = filed(message(body="I am away", To=reply_to(sent), Auto_Submitted="auto-replied"))
     assert (inbound.status, inbound.kind) == (InboundStatus.FILED, "auto_reply")
     assert "Auto-Submitted" in inbound.reason
+    assert responses()[0].classification == ResponseClassification.AUTOMATIC_REPLY
 
 
 def test_same_message_is_filed_once_when_the_task_runs_twice(sent):

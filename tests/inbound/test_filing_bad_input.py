@@ -60,11 +60,11 @@ def test_broken_mime_reply_is_filed(sent):
 def test_hostile_attachment_names_write_nothing_outside_the_folder(sent, upload_folder, tmp_path, name):
     before = files_under(tmp_path)
     filed(message([text_part("see attached"), file_part(b"payload", name)], To=reply_to(sent)))
-    [attachment] = responses()[0].attachments
+    attachment, _raw = responses()[0].attachments
     assert "/" not in attachment.filename and "\x00" not in attachment.filename
     new = sorted(set(files_under(tmp_path)) - set(before))
-    assert len(new) == 1 and new[0].startswith("uploads/inbound/")
-    assert (upload_folder / attachment.storage_path).read_bytes() == b"payload"
+    assert len(new) == 2 and all(name.startswith("uploads/responses/") for name in new)
+    assert (upload_folder / "responses" / attachment.storage_path).read_bytes() == b"payload"
 
 
 def test_html_reply_with_script_keeps_no_script(sent):
