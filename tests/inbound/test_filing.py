@@ -1,13 +1,15 @@
 """Filing stored messages: to the delivery they answer, with the reason, or into the holding pen."""
 
 import hashlib
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.core.timeutil import utcnow
 from app.deliveries.models import DeliveryStatus
 from app.extensions import db
 from app.inbound.models import InboundMessage, InboundStatus
-from app.inbound.tasks import file_inbound
+from app.inbound.tasks import file_inbound, sweep_inbound
 from app.responses.models import Response, ResponseClassification
 from tests.inbound.conftest import reply_to, store
 from tests.inbound.messages import encoded_word, file_part, message, text_part
@@ -154,3 +156,23 @@ def test_dsn_failed_bounces_the_delivery_with_the_diagnostic(sent):
     assert sent.status == DeliveryStatus.BOUNCED
     assert sent.last_error == diagnostic
     assert diagnostic in sent.events[-1].detail
+
+
+def test_sweep_files_messages_whose_task_was_lost_and_leaves_fresh_ones(sent):
+    lost = store(message(body="answer one", To=reply_to(sent)))
+    lost.received_at = utcnow() - timedelta(minutes=30)
+    fresh = store(message(body="answer two", To=reply_to(sent)))
+    db.session.commit()
+    sweep_inbound()
+    db.session.expire_all()
+    assert db.session.get(InboundMessage, lost.id).status == InboundStatus.FILED
+    assert db.session.get(InboundMessage, fresh.id).status == InboundStatus.RECEIVED
+
+
+def test_held_message_is_not_filed_again_by_the_task(sent):
+    inbound = filed(message(body="who", Subject="Hello"))
+    inbound.reason = "kept"
+    db.session.commit()
+    file_inbound(inbound.id)
+    db.session.expire_all()
+    assert db.session.get(InboundMessage, inbound.id).reason == "kept"
