@@ -12,6 +12,7 @@ from app.inbound.filing import assign_message, discard_message, readable
 from app.inbound.forms import AssignForm, DiscardForm
 from app.inbound.guessing import guesses
 from app.inbound.models import InboundMessage, InboundStatus
+from app.inbound.references import reference_numbers
 
 bp = Blueprint("inbound", __name__, url_prefix="/staff/inbound")
 
@@ -38,7 +39,8 @@ def index():
     entries = []
     for inbound in held:
         parsed = readable(inbound)
-        entries.append({"message": inbound, "parsed": parsed, "guesses": guesses(parsed)})
+        numbers = reference_numbers(parsed.text) if parsed else []
+        entries.append({"message": inbound, "parsed": parsed, "guesses": guesses(parsed), "numbers": numbers})
     return render_template(
         "inbound/index.html",
         entries=entries,

@@ -115,3 +115,14 @@ def test_pen_speaks_korean(client, auth, sent):
     text = page_text(client.get(PEN, headers={"Accept-Language": "ko"}))
     assert "보류함" in text and "보류된 이유" in text
     assert "보낸 사람의 도메인 mofa.go.kr이(가) 수신처의 도메인과 같습니다." in text
+
+
+def test_pen_shows_the_receipt_number_of_an_acknowledgement(client, auth, sent):
+    filed(
+        message(
+            body=text_part("민원이 접수되었습니다. 접수번호: 2AA-2611-0012345", "euc-kr"),
+            Subject=encoded_word("접수 안내", "euc-kr"),
+        )
+    )
+    auth.login("viewer")
+    assert "Reference numbers 접수번호 2AA-2611-0012345" in page_text(client.get(PEN))
