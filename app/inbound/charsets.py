@@ -55,33 +55,31 @@ def _mostly_hangul(text):
     return bool(wide) and len(_HANGUL.findall(text)) * 2 >= len(wide)
 
 
+def _strict(data, codec):
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def decode_bytes(data, label=None):
-    """Text from `data` labelled `label`: the label's codec, else UTF-8, else CP949; never raises."""
-    codec = codec_for(label)
-    weak = codec is None or (label or "").strip().lower() in WEAK_LABELS
-    if codec and not weak:
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            pass
+    """Text from `data` labelled `label`; never raises.
+
+    Bytes that are valid UTF-8 are UTF-8 whatever the label says (Korean EUC-KR text almost never
+    is valid UTF-8); else the label's codec; else CP949 when that gives Korean; else replacement.
+    """
     if data.isascii():
-        return data.decode("ascii")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp949")
-        if _mostly_hangul(text) or codec == "cp949":
-            return text
-    except UnicodeDecodeError:
-        pass
-    if codec:
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return data.decode(codec or "utf-8", "replace") if codec else data.decode("utf-8", "replace")
+        return _strict(data, codec_for(label) or "ascii") or data.decode("ascii")
+    codec = codec_for(label)
+    text = _strict(data, "utf-8")
+    if text is None and codec and (label or "").strip().lower() not in WEAK_LABELS:
+        text = _strict(data, codec)
+    if text is None:
+        korean = _strict(data, "cp949")
+        text = korean if korean is not None and _mostly_hangul(korean) else None
+    if text is None and codec:
+        text = _strict(data, codec)
+    return text if text is not None else data.decode(codec or "utf-8", "replace")
 
 
 def _word_bytes(encoding, text):

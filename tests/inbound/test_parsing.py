@@ -153,3 +153,13 @@ def test_parse_message_never_raises_on_mime_like_text(body):
     head = f"From: a@b\r\nSubject: =?euc-kr?B?{body}?=\r\nContent-Type: multipart/mixed; boundary=b\r\n"
     raw = f"{head}\r\n--b\r\n{body}"
     parse_message(raw.encode("utf-8", "surrogatepass"))
+
+
+def test_utf8_text_labelled_euc_kr_is_read_as_utf8():
+    parsed = parse_message(message(body=text_part("회신합니다", "euc-kr", "utf-8")))
+    assert parsed.text == "회신합니다"
+
+
+def test_latin1_text_stays_latin1():
+    parsed = parse_message(message(body=text_part("Très bien, café", "iso-8859-1")))
+    assert parsed.text == "Très bien, café"
