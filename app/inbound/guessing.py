@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.deliveries.covers import cover_text
 from app.deliveries.models import Channel, Delivery
 from app.extensions import db
+from app.inbound.models import InboundMessage, InboundStatus
 
 #: Deliveries looked at for guesses: the latest sent by email.
 CANDIDATES = 300
@@ -40,11 +41,27 @@ def _cover_fragments(letter, lang):
     return [piece for piece in pieces if len(piece) >= MIN_QUOTED]
 
 
-def _reasons(delivery, sender_domain, subject, quoted, covers):
+def _learned_domains():
+    """Each recipient's sender domains seen on replies filed to its deliveries before."""
+    rows = db.session.execute(
+        sa.select(Delivery.recipient_id, InboundMessage.sender)
+        .join(InboundMessage, InboundMessage.delivery_id == Delivery.id)
+        .where(InboundMessage.status == InboundStatus.FILED, InboundMessage.kind.in_(("reply", "auto_reply")))
+        .distinct()
+    )
+    learned = {}
+    for recipient_id, sender in rows:
+        learned.setdefault(recipient_id, set()).add(sender.rpartition("@")[2].lower())
+    return learned
+
+
+def _reasons(delivery, sender_domain, subject, quoted, covers, learned):
     reasons = []
     domains = {email.rpartition("@")[2].lower() for email in delivery.recipient.emails or []}
     if sender_domain and sender_domain in domains:
         reasons.append(("domain", sender_domain))
+    elif sender_domain and sender_domain in learned.get(delivery.recipient_id, ()):
+        reasons.append(("learned", sender_domain))
     letter = delivery.letter
     titles = [t for t in (letter.title_en, letter.title_ko) if t and len(t) >= 3]
     if any(_fold(title) in subject for title in titles):
@@ -71,9 +88,9 @@ def guesses(parsed):
         .order_by(Delivery.id.desc())
         .limit(CANDIDATES)
     ).all()
-    found = []
+    found, learned = [], _learned_domains()
     for delivery in deliveries:
-        reasons = _reasons(delivery, sender_domain, subject, quoted, covers)
+        reasons = _reasons(delivery, sender_domain, subject, quoted, covers, learned)
         if reasons:
             found.append(Guess(delivery, tuple(reasons)))
     found.sort(key=lambda guess: -len(guess.reasons))

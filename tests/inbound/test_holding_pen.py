@@ -126,3 +126,12 @@ def test_pen_shows_the_receipt_number_of_an_acknowledgement(client, auth, sent):
     )
     auth.login("viewer")
     assert "Reference numbers 접수번호 2AA-2611-0012345" in page_text(client.get(PEN))
+
+
+def test_sender_domain_learned_from_earlier_replies_is_a_guess(client, auth, sent):
+    filed(message(body="first answer", From="officer@korea.kr", To=reply_to(sent)))
+    filed(message(body="second, without our address", From="chief@korea.kr", Subject="Follow-up"))
+    auth.login("viewer")
+    text = page_text(client.get(PEN))
+    assert "Earlier replies of this recipient came from korea.kr." in text
+    assert f"Delivery {sent.id}" in text
