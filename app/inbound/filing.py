@@ -68,6 +68,19 @@ def assign_message(inbound, delivery, actor):
     )
 
 
+def move_message(inbound, delivery, actor):
+    """Staff move a filed reply (and its response) to another delivery. Flushes only."""
+    response = inbound.response
+    if response is not None:
+        response.delivery_id, response.letter_id = delivery.id, delivery.letter_id
+        response.recipient_id = delivery.recipient_id
+    before = inbound.delivery_id
+    inbound.delivery = delivery
+    inbound.reason = f"moved by staff ({actor.email}) from delivery {before}; filed: {inbound.reason}"
+    log.info("inbound %s moved from delivery %s to %s", inbound.id, before, delivery.id)
+    return inbound
+
+
 def discard_message(inbound, actor):
     inbound.status = InboundStatus.DISCARDED
     inbound.reason = f"discarded by staff ({actor.email}); held: {inbound.reason}"

@@ -135,3 +135,20 @@ def test_sender_domain_learned_from_earlier_replies_is_a_guess(client, auth, sen
     text = page_text(client.get(PEN))
     assert "Earlier replies of this recipient came from korea.kr." in text
     assert f"Delivery {sent.id}" in text
+
+
+def test_filed_reply_shows_why_and_moves_to_another_delivery(client, auth, sent, make_sent):
+    other = make_sent()
+    inbound = filed(message(body="answer", In_Reply_To=sent.message_id, Subject="Re: letter"))
+    auth.login("editor")
+    assert f"In-Reply-To {sent.message_id}: the Message-ID of delivery {sent.id}" in page_text(
+        client.get(PEN)
+    )
+    token = csrf_token(client, PEN)
+    response = client.post(f"{PEN}/{inbound.id}/move", data={"delivery_id": other.id, "csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    inbound = db.session.get(InboundMessage, inbound.id)
+    assert inbound.delivery_id == other.id
+    assert (inbound.response.delivery_id, inbound.response.recipient_id) == (other.id, other.recipient_id)
+    assert f"moved by staff ({auth.user.email}) from delivery {sent.id}" in inbound.reason
