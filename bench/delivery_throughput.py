@@ -23,9 +23,11 @@ db flushed and the database dropped in every case.
 import argparse
 import json
 import os
+import re
 import signal
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -305,6 +307,18 @@ def send_loop(path, port):
             smtp.sendmail(mail_from, rcpt_tos, content)
 
 
+TASK_LINE = re.compile(r"Task ([\w.]+)\[[^\]]+\] succeeded in ([\d.]+)s")
+
+
+def task_times(outputs):
+    """{task name: (runs, median seconds, total seconds)} from the workers' INFO lines."""
+    times = {}
+    for output in outputs:
+        for name, seconds in TASK_LINE.findall(output):
+            times.setdefault(name, []).append(float(seconds))
+    return {name: (len(t), statistics.median(t), sum(t)) for name, t in times.items()}
+
+
 def message_size(received):
     return sum(len(row[4]) for row in received) / len(received) / 1024
 
@@ -329,6 +343,8 @@ def report(count, results, load):
         r = results[key]
         statuses = ", ".join(f"{n} {status}" for status, n in r["statuses"].items())
         print(f"{key}: queueing and hand-over {r['hand_over_s']:.1f} s; {r['renders']} renders; {statuses}")
+    for name, (runs, median, total) in sorted(results["tasks"].items()):
+        print(f"worker task {name}: {runs} runs, median {median * 1000:.0f} ms, {total:.1f} s in all")
 
 
 def run(count, folder):
@@ -339,7 +355,7 @@ def run(count, folder):
     instance = f"{folder}/instance"
     with smtp_server() as (inbox, port), fresh_database() as database_url:
         app = make_app(database_url, instance)
-        workers = []
+        workers, results = [], {}
         try:
             with app.app_context():
                 letter, recipients = demo_with_recipients(count)
@@ -349,7 +365,7 @@ def run(count, folder):
                     workers.append(Worker(f"bench{n}", f"{folder}/worker{n}.log", settings))
                 for worker in workers:
                     worker.wait_until_ready()
-                results = {"included": deliver(app, letter, recipients, inbox, resend=False)}
+                results["included"] = deliver(app, letter, recipients, inbox, resend=False)
                 print(f"rendering included: {results['included']['per_s']:.1f}/s", flush=True)
                 results["excluded"] = deliver(app, letter, recipients, inbox, resend=True)
                 print(f"rendering excluded: {results['excluded']['per_s']:.1f}/s", flush=True)
@@ -361,6 +377,7 @@ def run(count, folder):
         finally:
             for worker in workers:
                 worker.stop()
+            results["tasks"] = task_times([w.output for w in workers])
             failures = [w.output for w in workers if "Traceback" in w.output]
             if failures:
                 print(f"a worker logged an error:\n{failures[0][-4000:]}")
