@@ -408,6 +408,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="delivery-bench-") as folder:
         try:
             run(args.count, folder)
+        except TooLong:
+            sys.exit(f"stopped: the run went over --timeout {args.timeout} s (try a smaller --count)")
         finally:
             signal.alarm(0)
 
