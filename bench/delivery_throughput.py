@@ -11,7 +11,7 @@ What it does, on loopback only (PostgreSQL 127.0.0.1:5432 user postgres, Redis 1
    views do (queue_delivery, commit, hand_over: renders to the pdf queue, sends to the mail queue)
    and times from the first queue_delivery to the last message received;
 4. "rendering excluded": the same again as confirmed re-sends, whose documents are now rendered:
-   only the sending is timed;
+   timed the same way, so queueing and sending only (the queueing's share is printed);
 5. baseline: a plain smtplib loop (its own process, one connection per message, as a delivery
    does) sends the very bytes the server received in step 4, to the same server;
 6. counts, for each step, the messages received by Message-ID against the deliveries sent: lost
