@@ -99,7 +99,7 @@ def open_mailbox(address):
     except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxError(f"could not connect to {address.safe_url}: {_reason(error)}") from None
     try:
-        client.login(address.user, address.password)
+        _log_in(client, address)
         status, _ = client.select(_quoted(address.mailbox), readonly=True)
         if status != "OK":
             raise MailboxError(f"{address.safe_url}: the mailbox {address.mailbox!r} cannot be opened")
@@ -108,6 +108,18 @@ def open_mailbox(address):
     except (OSError, imaplib.IMAP4.error, TypeError, ValueError) as error:
         close(client)
         raise MailboxError(f"{address.safe_url}: {_reason(error)}") from None
+    except BaseException:
+        close(client)
+        raise
+
+
+def _log_in(client, address):
+    """AUTHENTICATE PLAIN where offered (UTF-8 user and password), else LOGIN (ASCII only)."""
+    if "AUTH=PLAIN" in client.capabilities:
+        credentials = f"\0{address.user}\0{address.password}".encode()
+        client.authenticate("PLAIN", lambda _challenge: credentials)
+    else:
+        client.login(address.user, address.password)
 
 
 def _reason(error):
@@ -127,8 +139,12 @@ def _reason(error):
 
 def close(client):
     """Log out, whatever state the connection is in."""
-    with contextlib.suppress(OSError, imaplib.IMAP4.error):
-        client.logout()
+    try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            client.logout()
+    finally:
+        with contextlib.suppress(OSError):
+            client.shutdown()
 
 
 def new_uids(client, last_uid):

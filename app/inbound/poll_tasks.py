@@ -1,5 +1,6 @@
 """The beat task that reads the replies mailbox: store what is new, commit, then hand each row to filing."""
 
+import importlib
 import logging
 
 from celery import shared_task
@@ -63,7 +64,7 @@ def _poll(address):
 def file_messages(ids):
     """Hand each stored row to the filing task, after the commit; rows it misses stay `received`."""
     try:
-        from app.inbound import tasks as filing
+        filing = importlib.import_module("app.inbound.tasks")
     except ModuleNotFoundError as error:
         if error.name != "app.inbound.tasks":
             raise
