@@ -148,6 +148,8 @@ class Config:
     #: The mailbox replies arrive in: imaps://USER:PASSWORD@HOST:993/INBOX, or imap:// (plain or
     #: STARTTLS; plain only on loopback); parts percent-encoded. None: no mailbox is read.
     INBOUND_IMAP_URL = None
+    #: CA certificates (PEM) that the IMAP server's certificate is checked against; None: the system's.
+    INBOUND_IMAP_CA_FILE = None
     #: Seconds between two reads of the mailbox.
     INBOUND_POLL_SECONDS = 60
     #: A message bigger than this (bytes) is stored by its headers and size only.
@@ -235,6 +237,7 @@ _OVERRIDES = {
     "FAX_EMAIL_GATEWAY": "FAX_EMAIL_GATEWAY",
     "MAIL_CA_FILE": "MAIL_CA_FILE",
     "INBOUND_IMAP_URL": "INBOUND_IMAP_URL",
+    "INBOUND_IMAP_CA_FILE": "INBOUND_IMAP_CA_FILE",
 }
 
 #: Whole-number settings that the environment may override.

@@ -76,13 +76,18 @@ def _quoted(name):
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _connect(address):
-    context = ssl.create_default_context()
+def _connect(address, ca_file):
+    # The server's certificate is checked, against ca_file (INBOUND_IMAP_CA_FILE) else the system's.
+    context = ssl.create_default_context(cafile=ca_file)
     if address.scheme == "imaps":
         return imaplib.IMAP4_SSL(address.host, address.port, ssl_context=context, timeout=TIMEOUT)
     client = imaplib.IMAP4(address.host, address.port, timeout=TIMEOUT)
     if "STARTTLS" in client.capabilities:
-        client.starttls(context)
+        try:
+            client.starttls(context)
+        except BaseException:
+            client.shutdown()
+            raise
     elif not address.is_loopback:
         client.shutdown()
         raise MailboxError(
@@ -92,10 +97,10 @@ def _connect(address):
     return client
 
 
-def open_mailbox(address):
+def open_mailbox(address, ca_file=None):
     """Log in and select the mailbox read-only; return (client, uidvalidity). Raise MailboxError."""
     try:
-        client = _connect(address)
+        client = _connect(address, ca_file)
     except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxError(f"could not connect to {address.safe_url}: {_reason(error)}") from None
     try:

@@ -40,7 +40,7 @@ def _poll(address):
         db.session.rollback()
         return None
     state = polling.mailbox_state(address)
-    client, uidvalidity = imap.open_mailbox(address)
+    client, uidvalidity = imap.open_mailbox(address, current_app.config.get("INBOUND_IMAP_CA_FILE"))
     try:
         if state.uidvalidity and state.uidvalidity != uidvalidity:
             log.warning(

@@ -10,11 +10,13 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from tests.deliveries.email.test_tls import self_signed
 from tests.signatures.test_sign_end_to_end import free_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -30,7 +32,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 instance_name = undersigned-test-{port}
 log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -57,7 +59,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 """
@@ -71,7 +74,7 @@ def _users():
     return pwd.getpwnam("nobody"), "dovenull", "dovecot"
 
 
-def _write_config(root, port):
+def _write_config(root, port, imaps_port=0, tls=None):
     mail, login_user, internal_user = _users()
     group = _group_name(mail.pw_gid)
     (root / "mail").mkdir()
@@ -82,6 +85,8 @@ def _write_config(root, port):
         CONFIG.format(
             root=root,
             port=port,
+            imaps_port=imaps_port,
+            ssl=f"ssl = yes\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}" if tls else "ssl = no",
             mail_user=mail.pw_name,
             mail_group=group,
             mail_uid=mail.pw_uid,
@@ -119,13 +124,17 @@ def _tail(log):
 class Dovecot:
     """The running server: its port, a URL for a mailbox, and an IMAP client to put messages in."""
 
-    def __init__(self, port, root):
+    def __init__(self, port, root, imaps_port=0, certificate=None):
         self.port = port
         self.root = root
+        self.imaps_port = imaps_port
+        #: The server's self-signed certificate (PEM), for INBOUND_IMAP_CA_FILE.
+        self.certificate = certificate
 
-    def url(self, mailbox="INBOX", password=PASSWORD, port=None):
+    def url(self, mailbox="INBOX", password=PASSWORD, port=None, scheme="imap"):
         user, secret = quote(USER, safe=""), quote(password, safe="")
-        return f"imap://{user}:{secret}@127.0.0.1:{port or self.port}/{quote(mailbox, safe='')}"
+        port = port or (self.imaps_port if scheme == "imaps" else self.port)
+        return f"{scheme}://{user}:{secret}@127.0.0.1:{port}/{quote(mailbox, safe='')}"
 
     def client(self):
         client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
@@ -137,21 +146,22 @@ class Dovecot:
         return client
 
 
-@pytest.fixture(scope="session")
-def dovecot():
-    """Dovecot from Debian's packages, on a free loopback port, with one passwd-file user."""
+@contextmanager
+def running_dovecot(tls=False):
+    """Start Dovecot from a config of its own; with tls, it offers STARTTLS and imaps too."""
     if not Path(DOVECOT).exists():
         pytest.fail(f"Dovecot is not installed; the mailbox tests need it. Install it with:\n  {INSTALL}")
     # Not under pytest's private (0700) temporary folder: the mail user must reach its maildir.
     root = Path(tempfile.mkdtemp(prefix="undersigned-dovecot-"))
     root.chmod(0o755)
-    port = free_port()
-    config = _write_config(root, port)
+    port, imaps_port = free_port(), free_port() if tls else 0
+    certificate = self_signed(root, "imap-server") if tls else None
+    config = _write_config(root, port, imaps_port, certificate)
     output = (root / "dovecot.out").open("wb")
     process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_for(port, process, root / "dovecot.log")
-        yield Dovecot(port, root)
+        yield Dovecot(port, root, imaps_port, certificate[0] if tls else None)
     finally:
         process.terminate()
         try:
@@ -163,13 +173,32 @@ def dovecot():
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture
-def mailbox(dovecot):
-    """A fresh, empty mailbox of its own for one test; its name."""
+@pytest.fixture(scope="session")
+def dovecot():
+    """Dovecot from Debian's packages, plain IMAP on a free loopback port, with one passwd-file user."""
+    with running_dovecot() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def dovecot_tls():
+    """As `dovecot`, with a self-signed certificate: STARTTLS on its imap port, and an imaps port."""
+    with running_dovecot(tls=True) as server:
+        yield server
+
+
+def new_mailbox(server):
+    """Create a fresh, empty mailbox on the server; its name."""
     name = f"test-{uuid.uuid4().hex[:8]}"
-    client = dovecot.client()
+    client = server.client()
     try:
         assert client.create(name)[0] == "OK"
     finally:
         client.logout()
     return name
+
+
+@pytest.fixture
+def mailbox(dovecot):
+    """A fresh, empty mailbox of its own for one test; its name."""
+    return new_mailbox(dovecot)
