@@ -86,7 +86,8 @@ def _connect(address, ca_file):
         try:
             client.starttls(context)
         except BaseException:
-            client.shutdown()
+            with contextlib.suppress(OSError):
+                client.shutdown()
             raise
     elif not address.is_loopback:
         client.shutdown()

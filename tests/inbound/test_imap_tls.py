@@ -40,9 +40,7 @@ def test_mailbox_is_read_over_tls_with_the_certificate_checked(app, dovecot_tls,
 
 
 @pytest.mark.parametrize("scheme", ["imaps", "imap"])
-def test_server_with_an_untrusted_certificate_is_not_read(
-    app, dovecot_tls, monkeypatch, caplog, tmp_path, scheme
-):
+def test_untrusted_certificate_is_not_read(app, dovecot_tls, monkeypatch, caplog, tmp_path, scheme):
     mailbox = new_mailbox(dovecot_tls)
     append(dovecot_tls, mailbox, korean_reply_with_pdf())
     other, _ = self_signed(tmp_path, "someone-else")
