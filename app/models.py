@@ -13,6 +13,7 @@ from app.deliveries.models import (
     DeliveryStatus,
 )
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
+from app.inbound.models import InboundMessage, InboundStatus, MailboxState
 from app.letters.models import (
     Letter,
     LetterRecipient,
@@ -49,6 +50,8 @@ __all__ = [
     "DocumentLanguage",
     "DocumentStatus",
     "DocumentVariant",
+    "InboundMessage",
+    "InboundStatus",
     "Letter",
     "LetterRecipient",
     "LetterRevision",
@@ -56,6 +59,7 @@ __all__ = [
     "LetterVersion",
     "LetterVersionRecipient",
     "MailStatus",
+    "MailboxState",
     "OutboxMessage",
     "Recipient",
     "RecipientKind",

@@ -14,3 +14,9 @@ BEAT_SCHEDULE = {
     "sweep-deliveries": {"task": "deliveries.sweep", "schedule": timedelta(minutes=1)},
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
 }
+
+
+def inbound_poll(config):
+    """Read the replies mailbox every INBOUND_POLL_SECONDS; a poll not started by the next one expires."""
+    seconds = config["INBOUND_POLL_SECONDS"]
+    return {"task": "inbound.poll", "schedule": timedelta(seconds=seconds), "options": {"expires": seconds}}
