@@ -7,6 +7,7 @@ interface as it is: parse_eml(raw) -> dict(subject, sender, received_on, text, a
 import codecs
 import email
 import email.header
+import email.message
 import email.utils
 import re
 from email import policy
@@ -94,8 +95,15 @@ def _part_text(part):
     return payload.decode(codec(part.get_content_charset()), errors="replace")
 
 
+def _raw_param(part, header, name):
+    """A header parameter as sent (the parsed header has decoded encoded words in the wrong charset)."""
+    holder = email.message.Message()  # compat32: keeps the raw value
+    holder[header] = _raw_header(part, header)
+    return holder.get_param(name, header=header)
+
+
 def _filename(part):
-    raw = part.get_param("filename", header="content-disposition") or part.get_param("name")
+    raw = _raw_param(part, "content-disposition", "filename") or _raw_param(part, "content-type", "name")
     if isinstance(raw, tuple):  # RFC 2231: (charset, language, value)
         charset, _language, value = raw
         raw = email.utils.unquote(value).encode("latin-1", "replace").decode(codec(charset), "replace")
