@@ -188,6 +188,7 @@ def log_email(letter, raw, data, actor):
 
     The email's date, subject and text fill what `data` leaves empty; the raw email is kept too.
     """
+    original_email(raw, "")  # too large: refused before it is read
     parsed = parse_eml(raw)
     kept = original_email(raw, parsed["subject"])
     data = {"channel": ResponseChannel.EMAIL.value, **data, "text": parsed["text"]}
