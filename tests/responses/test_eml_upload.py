@@ -1,4 +1,4 @@
-"""Staff upload a raw email to log it: Korean mail decoded, its PDF kept by name and hash, the .eml kept too."""
+"""Staff upload a raw email to log it: Korean mail decoded, its PDF kept by name and hash, and the .eml."""
 
 import hashlib
 from datetime import date
