@@ -87,3 +87,20 @@ def test_an_email_without_its_recipient_or_too_large_is_refused_and_nothing_is_s
     answer = _upload(post_form, letter, raw, recipient_id=str(ministry.id))
     assert answer.status_code == 422 and "The file is too large" in page_text(answer)
     assert responses(db) == [] and stored_files(upload_folder) == []
+
+
+def test_an_html_only_email_is_shown_as_its_words_never_as_markup(
+    client, auth, db, post_form, letter, ministry
+):
+    from tests.responses.emails import html_only
+
+    auth.login("editor")
+    raw = html_only(
+        "<p>Thank you for your letter.</p><script>alert('x')</script><img src=x onerror=alert(2)>"
+    )
+    answer = _upload(post_form, letter, raw, recipient_id=str(ministry.id))
+    assert answer.status_code == 302
+    [response] = responses(db)
+    assert response.text == "Thank you for your letter." and response.summary_en == "Re: open letter"
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Thank you for your letter." in page and "alert" not in page and "onerror" not in page
