@@ -91,6 +91,10 @@ class Config:
     LOGO_MAX_BYTES = 2 * 1024 * 1024
     #: Largest proof file of a delivery (receipt scan, photo, fax report), in bytes.
     PROOF_MAX_BYTES = 10 * 1024 * 1024
+    #: Largest attachment of a response (PDF, JPEG or PNG), in bytes ...
+    RESPONSE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    #: ... and largest raw email (.eml) staff may upload to log a response.
+    RESPONSE_EML_MAX_BYTES = 15 * 1024 * 1024
     #: A form sent sooner than this after it was shown is held as a probable bot.
     SIGN_ON_MIN_SECONDS = 3
     CONFIRMATION_REMINDER_HOURS = 24
@@ -244,6 +248,7 @@ _OVERRIDES = {
 _INT_SETTINGS = ("PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "PDF_WORKER_MAX_MEMORY_KB", "VERIFY_MAX_BYTES")
 _INT_SETTINGS += ("MAIL_MAX_ATTEMPTS", "MAIL_RETENTION_DAYS", "CELERY_BROKER_TIMEOUT")
 _INT_SETTINGS += ("PROOF_MAX_BYTES",)
+_INT_SETTINGS += ("RESPONSE_ATTACHMENT_MAX_BYTES", "RESPONSE_EML_MAX_BYTES")
 _INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETRY_CAP")
 _INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES")
 

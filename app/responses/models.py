@@ -13,11 +13,22 @@ from app.extensions import db
 
 class ResponseChannel(enum.StrEnum):
     EMAIL = "email"
-    POST = "post"
-    STATEMENT = "statement"
+    POST = "post"  # a letter
+    STATEMENT = "statement"  # a public statement, or in the press
     MEETING = "meeting"
     PHONE = "phone"
+    OFFICIAL_NOTICE = "official_notice"
     OTHER = "other"
+
+
+class ResponseClassification(enum.StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    AUTOMATIC_REPLY = "automatic_reply"
+    REGISTRATION = "registration"  # registered, with the body's reference number
+    SUBSTANTIVE = "substantive"
+    REFUSAL = "refusal"
+    REFERRAL = "referral"  # sent on to another body
+    INFORMATION_REQUEST = "information_request"
 
 
 class Response(TimestampMixin, db.Model):
@@ -33,7 +44,16 @@ class Response(TimestampMixin, db.Model):
         sa.ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
     )
     channel: Mapped[ResponseChannel] = enum_column(ResponseChannel)
+    classification: Mapped[ResponseClassification] = enum_column(
+        ResponseClassification, default=ResponseClassification.ACKNOWLEDGEMENT
+    )
     received_on: Mapped[date]
+    #: The body's reference number for the letter, where it gave one (e.g. on registration).
+    reference: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: An email's subject and sender as decoded; the sender is contact data (editors only).
+    subject: Mapped[str] = mapped_column(sa.String(998), default="")
+    sender: Mapped[str] = mapped_column(sa.String(998), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     summary_en: Mapped[str] = mapped_column(sa.Text, default="")
     summary_ko: Mapped[str] = mapped_column(sa.Text, default="")
     #: The response itself, as received.
@@ -41,9 +61,11 @@ class Response(TimestampMixin, db.Model):
     is_public: Mapped[bool] = mapped_column(default=False)
 
     attachments: Mapped[list["ResponseAttachment"]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
+        back_populates="response", cascade="all, delete-orphan", order_by="ResponseAttachment.id"
     )
     recipient = relationship("Recipient")
+    letter = relationship("Letter")
+    delivery = relationship("Delivery")
 
     def __repr__(self):
         return f"<Response {self.id} letter={self.letter_id} {self.received_on}>"
@@ -57,14 +79,27 @@ class ResponseAttachment(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
-    #: Path under the upload folder; the file is served only to staff unless public.
+    #: SHA-256 of the stored bytes: anyone holding the file can check it.
+    sha256: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: Path under the upload folder's responses/ directory; served only to staff unless public.
     storage_path: Mapped[str] = mapped_column(sa.String(255))
+    #: Shown to the public only when staff publish it and its response is public.
+    is_public: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="attachments")
 
     def __repr__(self):
         return f"<ResponseAttachment {self.id} {self.filename!r}>"
+
+    @property
+    def is_original_email(self):
+        return self.content_type == "message/rfc822"
+
+    @property
+    def is_shown_publicly(self):
+        return self.is_public and self.response.is_public
 
 
 class StatusKind(enum.StrEnum):
