@@ -91,6 +91,10 @@ class Config:
     LOGO_MAX_BYTES = 2 * 1024 * 1024
     #: Largest proof file of a delivery (receipt scan, photo, fax report), in bytes.
     PROOF_MAX_BYTES = 10 * 1024 * 1024
+    #: Largest attachment of a response (PDF, JPEG or PNG), in bytes ...
+    RESPONSE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    #: ... and largest raw email (.eml) staff may upload to log a response.
+    RESPONSE_EML_MAX_BYTES = 15 * 1024 * 1024
     #: A form sent sooner than this after it was shown is held as a probable bot.
     SIGN_ON_MIN_SECONDS = 3
     CONFIRMATION_REMINDER_HOURS = 24
@@ -145,6 +149,15 @@ class Config:
     DELIVERY_RETRY_BASE = 60
     #: Well below the broker's visibility timeout (Redis: 3600 s) and RabbitMQ's consumer timeout.
     DELIVERY_RETRY_CAP = 900
+    #: The mailbox replies arrive in: imaps://USER:PASSWORD@HOST:993/INBOX, or imap:// (plain or
+    #: STARTTLS; plain only on loopback); parts percent-encoded. None: no mailbox is read.
+    INBOUND_IMAP_URL = None
+    #: CA certificates (PEM) that the IMAP server's certificate is checked against; None: the system's.
+    INBOUND_IMAP_CA_FILE = None
+    #: Seconds between two reads of the mailbox.
+    INBOUND_POLL_SECONDS = 60
+    #: A message bigger than this (bytes) is stored by its headers and size only.
+    INBOUND_MAX_BYTES = 25 * 1024 * 1024
 
     # Check that the database is migrated and the broker is reachable when serving.
     PREFLIGHT_CHECKS = True
@@ -227,13 +240,17 @@ _OVERRIDES = {
     "REPLY_TO_ADDRESS": "REPLY_TO_ADDRESS",
     "FAX_EMAIL_GATEWAY": "FAX_EMAIL_GATEWAY",
     "MAIL_CA_FILE": "MAIL_CA_FILE",
+    "INBOUND_IMAP_URL": "INBOUND_IMAP_URL",
+    "INBOUND_IMAP_CA_FILE": "INBOUND_IMAP_CA_FILE",
 }
 
 #: Whole-number settings that the environment may override.
 _INT_SETTINGS = ("PDF_SOFT_TIME_LIMIT", "PDF_TIME_LIMIT", "PDF_WORKER_MAX_MEMORY_KB", "VERIFY_MAX_BYTES")
 _INT_SETTINGS += ("MAIL_MAX_ATTEMPTS", "MAIL_RETENTION_DAYS", "CELERY_BROKER_TIMEOUT")
 _INT_SETTINGS += ("PROOF_MAX_BYTES",)
+_INT_SETTINGS += ("RESPONSE_ATTACHMENT_MAX_BYTES", "RESPONSE_EML_MAX_BYTES")
 _INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETRY_CAP")
+_INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES")
 
 
 def load_config(env=None, overrides=None):

@@ -108,6 +108,9 @@ def register_blueprints(app):
     from app.deliveries.cover_views import bp as delivery_covers_bp
 
     app.register_blueprint(delivery_covers_bp)
+    from app.responses.views import bp as responses_bp
+
+    app.register_blueprint(responses_bp)
     init_api(app)  # the API blueprint with its generated OpenAPI document
 
 

@@ -10,9 +10,10 @@ PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
 
 # Debian/Ubuntu packages: Pango and a base font for WeasyPrint, venv support; for the tests, Chromium
-# and its driver (browser tests) and poppler-utils (pdftotext and pdffonts read the rendered PDFs).
+# and its driver (browser tests), poppler-utils (pdftotext and pdffonts read the rendered PDFs) and
+# Dovecot's IMAP server (the mailbox tests start their own, on a free loopback port).
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core shared-mime-info)
-test_packages=(chromium chromium-driver poppler-utils)
+test_packages=(chromium chromium-driver poppler-utils dovecot-core dovecot-imapd)
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "Undersigned needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2
@@ -38,6 +39,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [[ " ${missing[*]} " == *" dovecot-core "* ]]; then
+      # The tests start Dovecot from their own config; the package's own service must not hold 143/993.
+      if [ -d /run/systemd/system ]; then
+        systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+      elif command -v service >/dev/null; then
+        service dovecot stop >/dev/null 2>&1 || true
+      fi
+    fi
   else
     echo "Undersigned needs these system packages. Install them, then run this again:" >&2
     echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2

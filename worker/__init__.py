@@ -25,7 +25,8 @@ flask_app = _build()
 
 # Importing the task modules registers every task with Celery.
 from app import tasks as _tasks  # noqa: E402,F401
-from worker.schedule import BEAT_SCHEDULE  # noqa: E402
+from worker.schedule import BEAT_SCHEDULE, inbound_poll  # noqa: E402
 
 celery = app = flask_app.extensions["celery"]
 celery.conf.beat_schedule = BEAT_SCHEDULE
+celery.conf.beat_schedule["poll-inbound-mail"] = inbound_poll(flask_app.config)

@@ -15,3 +15,9 @@ BEAT_SCHEDULE = {
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
     "sweep-inbound": {"task": "inbound.sweep", "schedule": timedelta(minutes=5)},
 }
+
+
+def inbound_poll(config):
+    """Read the replies mailbox every INBOUND_POLL_SECONDS; a poll not started by the next one expires."""
+    seconds = config["INBOUND_POLL_SECONDS"]
+    return {"task": "inbound.poll", "schedule": timedelta(seconds=seconds), "options": {"expires": seconds}}

@@ -49,5 +49,6 @@ from app.api import (  # noqa: E402,F401
     letters,
     privacy,
     recipients,
+    responses,
     signatures,
 )

@@ -21,6 +21,7 @@ from app.api.fields import (
     url_field,
 )
 from app.api.letters import letter_or_not_found
+from app.api.responses import ResponseSummarySchema
 from app.core.errors import NotFound, ValidationError
 from app.core.pagination import paginate
 from app.deliveries.display import actions, actor_name, redact
@@ -32,6 +33,7 @@ from app.documents.models import DocumentLanguage
 from app.extensions import db
 from app.letters.models import LetterVersion
 from app.recipients.models import Recipient
+from app.responses.display import responses_to
 
 SHA256 = {"pattern": "^[0-9a-f]{64}$"}
 #: Deliveries one batch may plan at once.
@@ -142,6 +144,7 @@ DeliverySchema = Schema.from_dict(
             lambda d: [str(state) for state, _label in actions(d)],
         ),
         "history": List(Nested(EventSchema), attribute="events", required=True),
+        "responses": computed(List(Nested(ResponseSummarySchema), required=True), responses_to),
     },
     name="DeliverySchema",
 )

@@ -114,16 +114,19 @@ def _check_image(data, kind, field):
     return out.getvalue()
 
 
-def shown_name(filename, extension):
+def shown_name(filename, extension, fallback="proof"):
     """The uploaded file's name as staff see it (never a path): safe characters, our extension."""
-    stem = Path(filename or "").name.rsplit(".", 1)[0]
-    stem = " ".join(_SHOWN_NAME.sub("_", stem).split())[:100].strip("._ ") or "proof"
+    stem = Path((filename or "").replace("\\", "/")).name.rsplit(".", 1)[0]
+    stem = " ".join(_SHOWN_NAME.sub("_", stem).split())[:100].strip("._ ") or fallback
     return f"{stem}{extension}"
 
 
-def check_proof(data, filename, field="file"):
-    """The upload checked and made safe (CheckedProof); ValidationError naming `field` if refused."""
-    limit = current_app.config["PROOF_MAX_BYTES"]
+def check_proof(data, filename, field="file", limit=None, fallback="proof"):
+    """The upload checked and made safe (CheckedProof); ValidationError naming `field` if refused.
+
+    Other uploads checked the same way (a response's attachments) give their own `limit` in bytes.
+    """
+    limit = limit or current_app.config["PROOF_MAX_BYTES"]
     if not data:
         _refuse(_l("Choose a file to upload."), field)
     if len(data) > limit:
@@ -133,7 +136,7 @@ def check_proof(data, filename, field="file"):
         _refuse(_l("Only PDF, JPEG and PNG files are accepted."), field)
     data = _check_pdf(data, field) if kind == "pdf" else _check_image(data, kind, field)
     content_type, extension = _TYPES[kind]
-    return CheckedProof(data, content_type, extension, shown_name(filename, extension))
+    return CheckedProof(data, content_type, extension, shown_name(filename, extension, fallback))
 
 
 def proof_folder():

@@ -1,23 +1,14 @@
 """A recipient's history: the letters addressed to it, its deliveries and its responses."""
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS  # noqa: F401 (used by views)
 from app.deliveries.models import Delivery
 from app.extensions import db
 from app.letters.models import Letter, LetterRecipient
-from app.responses.models import Response, ResponseChannel
-
-RESPONSE_CHANNEL_LABELS = {
-    ResponseChannel.EMAIL: _l("Email"),
-    ResponseChannel.POST: _l("Post"),
-    ResponseChannel.STATEMENT: _l("Public statement"),
-    ResponseChannel.MEETING: _l("Meeting"),
-    ResponseChannel.PHONE: _l("Phone"),
-    ResponseChannel.OTHER: _l("Other"),
-}
+from app.responses.labels import CHANNEL_LABELS as RESPONSE_CHANNEL_LABELS  # noqa: F401 (used by views)
+from app.responses.models import Response
 
 
 def letters_addressed(recipient):

@@ -1,5 +1,7 @@
 """Every documented operation, fed generated input: no 5xx, and every answer as the document says."""
 
+from datetime import date
+
 import hypothesis
 import pytest
 import schemathesis
@@ -19,6 +21,7 @@ from app.auth.services import issue_token
 from app.deliveries.planning import plan_batch
 from app.demo.loader import load_demo
 from app.documents.services import current_document
+from app.responses.services import log_response
 from app.signatures.models import Signature
 from tests.factories import RecipientFactory
 
@@ -56,6 +59,19 @@ def seeded(app, db, make_user, tmp_path, monkeypatch):
     batch = plan_batch(
         letter, [{"recipient": recipient, "channel": "email", "language": "en", "send_at": None}], admin
     )
+    delivery = batch.deliveries[0]
+    response = log_response(
+        letter,
+        {
+            "recipient_id": recipient.id,
+            "delivery_id": delivery.id,
+            "received_on": date(2025, 11, 20),
+            "channel": "email",
+            "classification": "acknowledgement",
+            "summary_en": "Received.",
+        },
+        admin,
+    )
     db.session.commit()
     ids = {
         "campaign_id": campaign.id,
@@ -65,6 +81,7 @@ def seeded(app, db, make_user, tmp_path, monkeypatch):
         "delivery_id": batch.deliveries[0].id,
         "batch_id": batch.id,
         "recipient_id": recipient.id,
+        "response_id": response.id,
     }
     return ids, {"Authorization": f"Bearer {token}"}
 

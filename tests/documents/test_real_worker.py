@@ -167,7 +167,7 @@ def test_an_erasure_during_a_render_leaves_no_file_listing_the_erased_person(
     db.session.commit()
     send_render(database_url, document.id)
     query = sa.select(Document.status, Document.progress).where(Document.id == document.id)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # bounded; a loaded machine starts the worker late
     while (row := db.session.execute(query).one()).status != DocumentStatus.RENDERING or not row.progress:
         assert row.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING), (row, worker.output)
         assert time.monotonic() < deadline, (row, worker.output)

@@ -12,7 +12,7 @@ from app.inbound.models import InboundMessage, InboundStatus
 from app.inbound.tasks import file_inbound, sweep_inbound
 from app.responses.models import Response, ResponseClassification
 from tests.inbound.conftest import reply_to, store
-from tests.inbound.messages import encoded_word, file_part, message, text_part
+from tests.inbound.mime import encoded_word, file_part, message, text_part
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

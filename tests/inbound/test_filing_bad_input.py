@@ -6,7 +6,7 @@ import pytest
 
 from app.inbound.models import InboundStatus
 from tests.inbound.conftest import reply_to
-from tests.inbound.messages import file_part, message, text_part
+from tests.inbound.mime import file_part, message, text_part
 from tests.inbound.test_filing import filed, responses
 
 

@@ -10,7 +10,7 @@ from app.inbound.models import InboundMessage, InboundStatus
 from app.responses.models import Response
 from tests.conftest import AMQP_URL
 from tests.inbound.conftest import reply_to, store
-from tests.inbound.messages import encoded_word, file_part, message, text_part
+from tests.inbound.mime import encoded_word, file_part, message, text_part
 from tests.worker.test_real_worker import purge_queues, sending_app, start_worker  # noqa: F401 (fixture)
 
 

@@ -7,7 +7,7 @@ from app.inbound.models import InboundMessage, InboundStatus
 from app.responses.models import Response
 from tests.helpers import csrf_token, page_text
 from tests.inbound.conftest import reply_to
-from tests.inbound.messages import encoded_word, message, text_part
+from tests.inbound.mime import encoded_word, message, text_part
 from tests.inbound.test_filing import filed
 
 PEN = "/staff/inbound"

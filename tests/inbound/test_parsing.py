@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.inbound.parsing import parse_message
-from tests.inbound.messages import encoded_word, file_part, message, text_part
+from tests.inbound.mime import encoded_word, file_part, message, text_part
 
 OUTSIDE_EUC_KR = "똠방각하 펲"
 

@@ -193,7 +193,7 @@ def test_a_recipients_page_lists_its_letters_deliveries_and_responses(auth, clie
     auth.login("viewer")
     text = page_text(client.get(f"/staff/recipients/{full_recipient.id}"))
     assert "Joint letter on POWs Hand delivery English Delivered" in text
-    assert "November 3, 2025 Joint letter on POWs Post Considered South Korean citizens" in text
+    assert "November 3, 2025 Joint letter on POWs Letter Considered South Korean citizens" in text
     assert "No letter is addressed to this recipient." in text
 
 

@@ -4,6 +4,7 @@ import asyncio
 import io
 import re
 import secrets
+import socket
 import subprocess
 import tempfile
 import threading
@@ -206,6 +207,73 @@ class StallingController(Controller):
         return StallingSMTP(self.handler, **self.SMTP_kwargs)
 
 
+#: The slow server's receive buffer (the kernel doubles it): a few KB, so that it fills at once.
+RECEIVE_BUFFER = 16 * 1024
+
+
+class SlowReadingSMTP(SMTP):
+    """A server with a small receive buffer that, once it has read `read_first` bytes of a message's
+    body, stops reading the socket until the handler releases it (the first message only)."""
+
+    def connection_made(self, transport):
+        sock = transport.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        self.event_handler.receive_buffer = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+        self.body, self.held = None, None
+        super().connection_made(transport)
+
+    async def smtp_DATA(self, arg):  # noqa: N802 (aiosmtpd's command name)
+        self.body = bytearray()
+        self.event_handler.bodies.append(self.body)
+        try:
+            return await super().smtp_DATA(arg)
+        finally:  # also when the client's connection dropped in the middle of the body
+            self.event_handler.ended.append(bytes(self.body))
+            self.body = None
+
+    def data_received(self, data):
+        handler = self.event_handler
+        if self.body is not None:
+            self.body += data
+            if self.held is None and len(self.body) >= handler.read_first and not handler.release.is_set():
+                self.held = []
+                handler.holding.set()
+                self._resume_when_released()
+        if self.held is not None:  # read off the socket, kept from the SMTP reader until released
+            self.transport.pause_reading()
+            self.held.append(data)
+            return
+        super().data_received(data)
+
+    def _resume_when_released(self):
+        if not self.event_handler.release.is_set():
+            self.loop.call_later(0.05, self._resume_when_released)
+            return
+        held, self.held = self.held, None
+        if self.transport is None:
+            return
+        self.transport.resume_reading()
+        for data in held:
+            super().data_received(data)
+
+
+class SlowReadingInbox(Inbox):
+    """What the slow server read of each message's body: as it came (`bodies`), once over (`ended`)."""
+
+    def __init__(self, read_first):
+        super().__init__()
+        self.read_first = read_first
+        self.bodies, self.ended = [], []
+        self.receive_buffer = None
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+
+class SlowReadingController(Controller):
+    def factory(self):
+        return SlowReadingSMTP(self.handler, **self.SMTP_kwargs)
+
+
 _DSN_PARAMETER = re.compile(r"\s+(RET|ENVID|NOTIFY|ORCPT)=(\S+)", re.IGNORECASE)
 
 
@@ -247,6 +315,10 @@ def special_smtp_server(handler, controller_class=StallingController):
         yield controller.port
     finally:
         controller.stop()
+
+
+def slow_reading_smtp_server(handler):
+    return special_smtp_server(handler, SlowReadingController)
 
 
 @contextmanager

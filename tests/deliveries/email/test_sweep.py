@@ -90,7 +90,7 @@ def test_a_send_cut_off_after_the_hand_over_is_unconfirmed_and_never_sent_again(
 
 def test_the_sweeper_runs_every_minute_and_deliveries_go_to_the_mail_queue(app):
     # Read the schedule without importing the worker package, which builds a production app.
-    schedule = runpy.run_path(str(Path(__file__).parents[2] / "worker" / "schedule.py"))["BEAT_SCHEDULE"]
+    schedule = runpy.run_path(str(Path(__file__).parents[3] / "worker" / "schedule.py"))["BEAT_SCHEDULE"]
     (entry,) = [e for e in schedule.values() if e["task"] == "deliveries.sweep"]
     assert entry["schedule"] == timedelta(minutes=1)
     router = app.extensions["celery"].amqp.router

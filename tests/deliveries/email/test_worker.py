@@ -2,12 +2,15 @@
 
 import signal
 import time
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from app.core.timeutil import utcnow
+from app.deliveries.covers import default_cover, save_cover
 from app.deliveries.models import Delivery, DeliveryStatus
 from app.deliveries.reply_address import token_from_address
 from app.deliveries.tasks import sweep
@@ -18,19 +21,25 @@ from tests.deliveries.email.conftest import (
     HoldingInbox,
     Inbox,
     ScriptedInbox,
+    SlowReadingInbox,
     StallingInbox,
     cover_text,
     delivery_row,
     events,
     make_delivery,
+    open_letter,
     pdf_lines,
     pdf_of,
+    slow_reading_smtp_server,
     special_smtp_server,
     stack,
     wait_for_delivery,
 )
 
 pytestmark = [pytest.mark.committed, pytest.mark.slow]
+
+#: The end of an SMTP message's data; dot-stuffing keeps it out of the body itself.
+END_OF_DATA = b"\r\n.\r\n"
 
 
 def claimed_long_ago(delivery_id):
@@ -46,6 +55,42 @@ def settle(handler, count, stack_, delivery_id):
     stack_.send(delivery_id)
     time.sleep(3)
     assert len(handler.received) == count
+
+
+@contextmanager
+def time_limit(seconds):
+    """Fail, rather than hang, when the test takes longer than `seconds`."""
+
+    def expire(_signum, _frame):
+        raise TimeoutError(f"the test took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def kill(worker):
+    """SIGKILL the worker: with the solo pool it is one process, with no child left behind."""
+    pid = worker.process.pid
+    children = "".join(path.read_text() for path in Path(f"/proc/{pid}/task").glob("*/children"))
+    assert children.split() == [], f"the worker {pid} has children: {children}"
+    worker.process.send_signal(signal.SIGKILL)
+    worker.process.wait(timeout=10)
+
+
+def send_buffer_limit():
+    """The most the kernel buffers for a TCP sender that sets no SO_SNDBUF (smtplib sets none)."""
+    return int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])
+
+
+def long_cover():
+    """A cover message of about 3 MB: with it the email is larger than any socket buffer."""
+    _subject, body = default_cover("en")
+    return body + "\n" + "We ask you again to protect the prisoners and the families who wait.\n" * 45_000
 
 
 def wait_until(predicate, timeout=30):
@@ -161,3 +206,53 @@ def test_a_worker_killed_after_the_server_took_the_message_leaves_it_unconfirmed
     assert row.status == DeliveryStatus.UNCONFIRMED
     assert "may have arrived" in events(delivery.id)[-1].detail
     assert len(handler.received) == 1
+
+
+def test_a_worker_killed_while_the_server_is_still_reading_the_message_is_sent_again_exactly_once(
+    database_url, tmp_path
+):
+    handler = SlowReadingInbox(read_first=16 * 1024)
+    with (
+        time_limit(300),
+        stack(database_url, REDIS_URL, handler, tmp_path, server=slow_reading_smtp_server) as s,
+    ):
+        letter = open_letter()
+        save_cover(letter, "en", "Open letter: {title}", long_cover())
+        db.session.commit()
+        delivery = make_delivery("en", letter=letter)
+        first = s.start_worker()
+        s.send(delivery.id)
+        assert handler.holding.wait(60), first.output
+        time.sleep(1)  # time enough to commit the hand-over, were the worker not stuck in the body
+        (body,) = handler.bodies
+        read = len(body)
+        assert handler.read_first <= read and END_OF_DATA not in body
+        row = delivery_row(delivery.id)
+        assert row.status == DeliveryStatus.SENDING and row.handed_over_at is None
+        kill(first)
+
+        handler.release.set()
+        wait_until(lambda: len(handler.ended) == 1)
+        assert END_OF_DATA not in handler.ended[0] and len(handler.ended[0]) >= read
+        assert handler.received == []
+        assert delivery_row(delivery.id).handed_over_at is None
+
+        s.start_worker()
+        claimed_long_ago(delivery.id)
+        assert sweep()["sent_again"] == 1
+        ((_rcpts, message),) = handler.wait_for(1, timeout=90)
+        row = wait_for_delivery(delivery.id, {DeliveryStatus.SENT}, timeout=90)
+        settle(handler, 1, s, delivery.id)
+
+    # What the first worker had not sent when it was killed could not have been in any buffer
+    # (the server's receive buffer, the worker's send buffer): it was blocked sending the body.
+    _cut_off, sent = handler.ended  # two conversations reached DATA: the killed one and the retry
+    whole = sent.index(END_OF_DATA) + len(END_OF_DATA)
+    assert whole - read > handler.receive_buffer + send_buffer_limit()
+    assert [m["Message-ID"] for _rcpts, m in handler.received] == [row.message_id]
+    assert "We ask you again to protect the prisoners" in cover_text(message)
+    assert row.attempts == 2 and row.server_reply.startswith("250 ")
+    history = events(delivery.id)
+    assert [e.to_status for e in history] == ["sending", "queued", "sending", "sent"]
+    assert history[0].detail.startswith("attempt 1 to ") and history[2].detail.startswith("attempt 2 to ")
+    assert history[1].detail == "the worker stopped before the message was handed over"
