@@ -16,8 +16,6 @@ from app.responses.models import Response, ResponseAttachment, ResponseChannel, 
 
 log = logging.getLogger(__name__)
 
-#: Messages larger than this are not parsed: held with their raw source kept.
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 #: The raw email, kept as the response's attachment.
 EML_TYPE = "message/rfc822"
 SUMMARY_MAX = 500
@@ -25,7 +23,7 @@ SUMMARY_MAX = 500
 
 def file_message(inbound):
     """File `inbound` (status received): filed to a delivery or held, with the reason. Flushes only."""
-    limit = current_app.config.get("INBOUND_MAX_BYTES") or DEFAULT_MAX_BYTES
+    limit = current_app.config["INBOUND_MAX_BYTES"]
     if inbound.size > limit:
         return hold(
             inbound, "too_large", f"{inbound.size} bytes, more than INBOUND_MAX_BYTES ({limit}): not read"
@@ -49,7 +47,7 @@ def file_message(inbound):
 
 def readable(inbound):
     """The parsed message, or None when it is too large to read or cannot be read."""
-    limit = current_app.config.get("INBOUND_MAX_BYTES") or DEFAULT_MAX_BYTES
+    limit = current_app.config["INBOUND_MAX_BYTES"]
     if inbound.size > limit:
         return None
     parsed = parse_message(inbound.raw)
@@ -138,7 +136,11 @@ def make_response(delivery, parsed, raw):
         text=parsed.text,
         **_summary(parsed.subject),
     )
+    limit = current_app.config["RESPONSE_ATTACHMENT_MAX_BYTES"]
     for attachment in parsed.attachments:
+        if len(attachment.data) > limit:  # kept in the raw email below, not as a file of its own
+            log.info("inbound attachment of %s bytes over the response limit", len(attachment.data))
+            continue
         _attach(response, attachment.data, attachment.filename, attachment.content_type)
     _attach(response, raw, safe_filename(parsed.subject or "email")[:120] + ".eml", EML_TYPE)
     return response

@@ -72,3 +72,13 @@ def test_html_reply_with_script_keeps_no_script(sent):
     inbound = filed(message(body=text_part(html, "utf-8", subtype="html"), To=reply_to(sent)))
     assert inbound.status == InboundStatus.FILED
     assert responses()[0].text == "답변"
+
+
+def test_attachment_over_the_response_limit_is_kept_in_the_raw_email_only(
+    app, sent, monkeypatch, upload_folder
+):
+    monkeypatch.setitem(app.config, "RESPONSE_ATTACHMENT_MAX_BYTES", 100)
+    raw = message([text_part("big file"), file_part(b"x" * 500, '"big.pdf"')], To=reply_to(sent))
+    filed(raw)
+    [eml] = responses()[0].attachments
+    assert (upload_folder / "responses" / eml.storage_path).read_bytes() == raw
