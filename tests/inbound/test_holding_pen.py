@@ -152,3 +152,8 @@ def test_filed_reply_shows_why_and_moves_to_another_delivery(client, auth, sent,
     assert inbound.delivery_id == other.id
     assert (inbound.response.delivery_id, inbound.response.recipient_id) == (other.id, other.recipient_id)
     assert f"moved by staff ({auth.user.email}) from delivery {sent.id}" in inbound.reason
+
+
+def test_staff_find_the_pen_from_every_page(client, auth):
+    auth.login("viewer")
+    assert f'href="{PEN}"' in client.get("/staff/recipients/").get_data(as_text=True)
