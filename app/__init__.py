@@ -83,6 +83,7 @@ def register_blueprints(app):
     from app.deliveries.record_views import bp as delivery_records_bp
     from app.deliveries.views import bp as deliveries_bp
     from app.documents.views import bp as documents_bp
+    from app.inbound.views import bp as inbound_bp
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
@@ -101,6 +102,7 @@ def register_blueprints(app):
         mail_bp,
         deliveries_bp,
         delivery_records_bp,
+        inbound_bp,
     ):
         app.register_blueprint(bp)
     from app.deliveries.cover_views import bp as delivery_covers_bp

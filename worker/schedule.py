@@ -13,6 +13,7 @@ BEAT_SCHEDULE = {
     "anonymize-closed-letters": {"task": "signatures.anonymize_closed", "schedule": timedelta(hours=6)},
     "sweep-deliveries": {"task": "deliveries.sweep", "schedule": timedelta(minutes=1)},
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
+    "sweep-inbound": {"task": "inbound.sweep", "schedule": timedelta(minutes=5)},
 }
 
 

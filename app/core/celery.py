@@ -10,6 +10,7 @@ TASK_ROUTES = {
     "mail.*": {"queue": "mail", "routing_key": "mail"},
     "pdf.*": {"queue": "pdf", "routing_key": "pdf"},
     "deliveries.*": {"queue": "mail", "routing_key": "mail"},
+    "inbound.*": {"queue": "default", "routing_key": "default"},
 }
 
 
