@@ -1,0 +1,71 @@
+"""The letter timeline: more kinds of event, evidence (a delivery, an upload), proposals staff accept.
+
+Revision ID: 0021
+Revises: 0017
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0021"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+OLD_KINDS = (
+    "published",
+    "delivered",
+    "submitted",
+    "registered",
+    "acknowledged",
+    "responded",
+    "followed_up",
+    "resolved",
+    "other",
+)
+NEW_KINDS = (*OLD_KINDS, "received", "under_consideration", "referred", "declined", "closed")
+
+
+def _kind_check(kinds):
+    return "kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
+
+
+def upgrade():
+    with op.batch_alter_table("status_events", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("delivery_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("evidence_path", sa.String(length=300), nullable=False, server_default="")
+        )
+        batch_op.add_column(
+            sa.Column("evidence_filename", sa.String(length=255), nullable=False, server_default="")
+        )
+        batch_op.add_column(sa.Column("is_proposed", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_status_events_delivery_id_deliveries"),
+            "deliveries",
+            ["delivery_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+        batch_op.create_index(batch_op.f("ix_status_events_delivery_id"), ["delivery_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_status_events_letter_id"), ["letter_id"], unique=False)
+        batch_op.drop_constraint(batch_op.f("ck_status_events_statuskind"), type_="check")
+        batch_op.create_check_constraint("statuskind", _kind_check(NEW_KINDS))
+    with op.batch_alter_table("status_events", schema=None) as batch_op:
+        for name in ("evidence_path", "evidence_filename", "is_proposed"):
+            batch_op.alter_column(name, server_default=None)
+
+
+def downgrade():
+    status_events = sa.table("status_events", sa.column("kind"))
+    op.execute(status_events.update().where(status_events.c.kind.notin_(OLD_KINDS)).values(kind="other"))
+    with op.batch_alter_table("status_events", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_status_events_statuskind"), type_="check")
+        batch_op.create_check_constraint("statuskind", _kind_check(OLD_KINDS))
+        batch_op.drop_index(batch_op.f("ix_status_events_letter_id"))
+        batch_op.drop_index(batch_op.f("ix_status_events_delivery_id"))
+        batch_op.drop_constraint(batch_op.f("fk_status_events_delivery_id_deliveries"), type_="foreignkey")
+        batch_op.drop_column("is_proposed")
+        batch_op.drop_column("evidence_filename")
+        batch_op.drop_column("evidence_path")
+        batch_op.drop_column("delivery_id")
