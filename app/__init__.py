@@ -106,6 +106,13 @@ def register_blueprints(app):
     from app.deliveries.cover_views import bp as delivery_covers_bp
 
     app.register_blueprint(delivery_covers_bp)
+    from app.timeline import proposals
+    from app.timeline.feed import bp as timeline_feed_bp
+    from app.timeline.views import bp as timeline_bp
+
+    app.register_blueprint(timeline_bp)
+    app.register_blueprint(timeline_feed_bp)
+    proposals.register()  # a delivery that becomes delivered proposes its timeline event
     init_api(app)  # the API blueprint with its generated OpenAPI document
 
 

@@ -1,0 +1,35 @@
+"""The staff form for a timeline event."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.responses.models import StatusKind
+from app.timeline.labels import KIND_LABELS
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(_l("What happened"), choices=[(k.value, KIND_LABELS[k]) for k in StatusKind])
+    occurred_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
+    title_ko = StringField(_l("Title in Korean"), validators=[Optional(), Length(max=200)])
+    description_en = TextAreaField(_l("Note in English"))
+    description_ko = TextAreaField(_l("Note in Korean"))
+    reference = StringField(_l("Reference number of the body"), validators=[Optional(), Length(max=100)])
+    is_public = BooleanField(_l("Public"))
+    save = SubmitField(_l("Save"))
+    accept = SubmitField(_l("Accept"))
+
+    def data_for_service(self):
+        names = ("kind", "occurred_on", "title_en", "title_ko", "description_en", "description_ko")
+        data = {name: getattr(self, name).data for name in names}
+        data["reference"] = self.reference.data or ""
+        data["is_public"] = bool(self.is_public.data)
+        return data
+
+
+class AcceptForm(FlaskForm):
+    """One click: accept the proposal as it stands and publish it."""
+
+    submit = SubmitField(_l("Accept and publish"))
