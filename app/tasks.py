@@ -4,3 +4,4 @@ from app.deliveries import tasks as delivery_tasks  # noqa: F401
 from app.documents import tasks as document_tasks  # noqa: F401
 from app.mail import tasks as mail_tasks  # noqa: F401
 from app.signatures import tasks as signature_tasks  # noqa: F401
+from app.timeline import tasks as timeline_tasks  # noqa: F401

@@ -13,4 +13,5 @@ BEAT_SCHEDULE = {
     "anonymize-closed-letters": {"task": "signatures.anonymize_closed", "schedule": timedelta(hours=6)},
     "sweep-deliveries": {"task": "deliveries.sweep", "schedule": timedelta(minutes=1)},
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
+    "overdue-answers-digest": {"task": "timeline.overdue_digest", "schedule": timedelta(days=1)},
 }

@@ -50,4 +50,5 @@ from app.api import (  # noqa: E402,F401
     privacy,
     recipients,
     signatures,
+    timeline,
 )

@@ -55,11 +55,11 @@ def clock_start(delivery):
 
 
 def due_working_days():
-    return current_app.config.get("RESPONSE_DUE_WORKING_DAYS", 20)
+    return current_app.config["RESPONSE_DUE_WORKING_DAYS"]
 
 
 def long_overdue_working_days():
-    return current_app.config.get("RESPONSE_LONG_OVERDUE_WORKING_DAYS", 40)
+    return current_app.config["RESPONSE_LONG_OVERDUE_WORKING_DAYS"]
 
 
 def response_clock(delivery, today=None):
