@@ -88,7 +88,7 @@ class Config:
 
     #: Uploaded files (organization logos); under the instance folder unless set.
     UPLOAD_FOLDER = None
-    #: Working days a recipient has to answer, counted from the send (the recipient country's holidays skipped).
+    #: Working days a recipient has to answer, from the send, skipping the recipient country's holidays.
     RESPONSE_DUE_WORKING_DAYS = 20
     #: Working days after the send from which an unanswered delivery is long overdue.
     RESPONSE_LONG_OVERDUE_WORKING_DAYS = 40
