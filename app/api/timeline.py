@@ -28,7 +28,7 @@ from app.timeline.services import add_event, letter_events
 NOTE_MAX = 10_000
 
 
-class EventSchema(Schema):
+class TimelineEventSchema(Schema):
     id = Integer(required=True)
     letter_id = Integer(required=True)
     kind = text(choices=StatusKind, required=True)
@@ -42,14 +42,14 @@ class EventSchema(Schema):
 
 class TimelineSchema(Schema):
     letter_id = Integer(required=True)
-    events = List(Nested(EventSchema), required=True)
+    events = List(Nested(TimelineEventSchema), required=True)
 
 
 EventTitle = bilingual_input("EventTitle", 200)
 EventNote = bilingual_input("EventNote", NOTE_MAX)
 
 
-class EventInputSchema(Schema):
+class TimelineEventInputSchema(Schema):
     kind = text(choices=StatusKind, required=True)
     occurred_on = Date(required=True)
     title = Nested(EventTitle, load_default=dict)
@@ -95,8 +95,8 @@ def get_timeline(letter_id):
 
 @bp.route("/letters/<int:letter_id>/events", methods=["POST"])
 @token_required("editor")
-@bp.arguments(EventInputSchema)
-@bp.response(201, EventSchema)
+@bp.arguments(TimelineEventInputSchema)
+@bp.response(201, TimelineEventSchema)
 @bp.errors(404)
 def post_event(data, letter_id):
     """Add an accepted event to a letter's timeline (editor or admin)"""

@@ -1,10 +1,12 @@
 """Response due dates in working days, counting the public holidays of the recipient's country."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 import holidays
 from flask import current_app
+
+from app.core.timeutil import utcnow
 
 
 @lru_cache(maxsize=64)
@@ -67,7 +69,7 @@ def response_clock(delivery, today=None):
 
     state: "not_started", "awaiting", "overdue", "long_overdue".
     """
-    today = today or date.today()
+    today = today or utcnow().date()
     started = clock_start(delivery)
     if started is None:
         return {"state": "not_started"}
