@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.responses.models import StatusKind
@@ -10,7 +18,9 @@ from app.timeline.labels import KIND_LABELS
 
 
 class EventForm(FlaskForm):
-    kind = SelectField(_l("What happened"), choices=[(k.value, KIND_LABELS[k]) for k in StatusKind])
+    kind = SelectField(
+        _l("What happened"), choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in StatusKind]
+    )
     occurred_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
     title_ko = StringField(_l("Title in Korean"), validators=[Optional(), Length(max=200)])
@@ -22,9 +32,10 @@ class EventForm(FlaskForm):
     accept = SubmitField(_l("Accept"))
 
     def data_for_service(self):
-        names = ("kind", "occurred_on", "title_en", "title_ko", "description_en", "description_ko")
-        data = {name: getattr(self, name).data for name in names}
-        data["reference"] = self.reference.data or ""
+        names = ("title_en", "title_ko", "description_en", "description_ko", "reference")
+        data = {name: (getattr(self, name).data or "").strip() for name in names}
+        data["kind"] = self.kind.data
+        data["occurred_on"] = self.occurred_on.data
         data["is_public"] = bool(self.is_public.data)
         return data
 

@@ -39,7 +39,7 @@ def _propose_delivered(session, flush_context, instances):
             session.add(
                 StatusEvent(
                     campaign_id=obj.letter.campaign_id,
-                    letter_id=obj.letter_id,
+                    letter=obj.letter,
                     delivery=obj,
                     kind=StatusKind.DELIVERED,
                     occurred_on=(moment.date() if moment else None) or utcnow().date(),
