@@ -1,4 +1,4 @@
-"""The timeline API: public reads of accepted public events, editors add events; checked against the document."""
+"""The timeline API: public reads of accepted public events, editors add events; checked by the document."""
 
 from datetime import date
 
