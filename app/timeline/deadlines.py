@@ -9,17 +9,19 @@ from flask import current_app
 from app.core.timeutil import utcnow
 
 
-@lru_cache(maxsize=64)
-def _calendar(country, year):
+@lru_cache(maxsize=128)
+def _calendar(country, year, lang):
     """{date: name} of `country`'s public holidays in `year`; empty when the country is unknown."""
     if not country or country.upper() not in holidays.list_supported_countries():
         return {}
-    return dict(holidays.country_holidays(country.upper(), years=year, language="en_US"))
+    calendar = holidays.country_holidays(country.upper())
+    language = lang if lang in (calendar.supported_languages or ()) else "en_US"
+    return dict(holidays.country_holidays(country.upper(), years=year, language=language))
 
 
-def holiday_name(day, country):
-    """The holiday's name on `day`, or None on an ordinary day."""
-    return _calendar(country or "", day.year).get(day)
+def holiday_name(day, country, lang="en"):
+    """The holiday's name on `day` (in `lang` where the package has it), or None on an ordinary day."""
+    return _calendar(country or "", day.year, lang).get(day)
 
 
 def is_working_day(day, country):

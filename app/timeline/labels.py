@@ -39,11 +39,15 @@ def kind_label(kind, lang):
 def explain_clock(clock, lang):
     """'sent 11 March 2025, 20 working days, skipped: …, due 8 April 2025', in `lang`."""
     from app.core.i18n import localized_date
+    from app.timeline.deadlines import holiday_name
 
     if clock.get("state") == "not_started":
         return kind_label_text(STATE_LABELS["not_started"], lang)
     with force_locale(lang):
-        skipped = ", ".join(f"{name} ({localized_date(day, lang)})" for day, name in clock["skipped"])
+        skipped = ", ".join(
+            f"{holiday_name(day, clock['country'], lang) or name} ({localized_date(day, lang)})"
+            for day, name in clock["skipped"]
+        )
         parts = [
             _("sent %(date)s", date=localized_date(clock["started_on"], lang)),
             _("%(num)d working days", num=clock["working_days"]),

@@ -60,3 +60,15 @@ def test_the_overview_lists_overdue_first_with_working_days_waited(auth, client,
 
 def test_the_overview_is_for_staff_only(client):
     assert client.get("/staff/awaiting").status_code in (302, 401, 403)
+
+
+def test_the_korean_overview_names_the_holidays_in_korean(auth, client, letter, ministry):
+    make_delivery(letter, ministry, date(2025, 9, 30))
+    auth.login("viewer")
+    text = page_text(client.get("/staff/awaiting?lang=ko"))
+    assert (
+        "2025년 9월 30일 발송, 20 근무일, 제외한 공휴일: 개천절 (2025년 10월 3일), 추석 (2025년 10월 6일)"
+        in text
+    )
+    assert "기한 2025년 11월 4일" in text
+    assert "기한이 오래 지남" in text

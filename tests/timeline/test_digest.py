@@ -37,8 +37,9 @@ def test_staff_get_a_digest_of_the_overdue_deliveries(app, db, inbox, letter, ma
     assert f"http://localhost/staff/deliveries/{delivery.id}" in text
     assert "http://localhost/staff/awaiting" in text
     assert "Recent Office" not in text
+    assert by_address["admin@coalition.example"]["Subject"] == "기한이 지난 답변: 전달 1건"
     korean = by_address["admin@coalition.example"].get_content()
-    assert "공개 서한" in korean
+    assert "공개 서한" in korean and "30 근무일 대기" in korean
 
     assert overdue_digest.delay().get() == 0  # beat running it twice in a day sends nothing more
     assert len(inbox.received) == 2
