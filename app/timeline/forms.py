@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,6 +29,7 @@ class EventForm(FlaskForm):
     description_ko = TextAreaField(_l("Note in Korean"))
     reference = StringField(_l("Reference number of the body"), validators=[Optional(), Length(max=100)])
     is_public = BooleanField(_l("Public"))
+    evidence = FileField(_l("Evidence (PDF, JPEG or PNG)"))
     save = SubmitField(_l("Save"))
     accept = SubmitField(_l("Accept"))
 

@@ -1,6 +1,8 @@
 """Staff pages: a letter's timeline (add, edit, accept, publish) and the deliveries awaiting an answer."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
 from app.auth.access import role_required, staff_required
@@ -8,6 +10,7 @@ from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
 from app.extensions import db
 from app.letters.models import Letter
+from app.timeline.evidence import check_upload, content_type, evidence_file, store_evidence
 from app.timeline.feed import forget_feed
 from app.timeline.forms import AcceptForm, EventForm
 from app.timeline.labels import KIND_LABELS, STATE_LABELS, explain_clock
@@ -59,7 +62,10 @@ def add(letter_id):
         flash(_("The event was not added: please check the date and the lengths."), "error")
         return redirect(url_for(".index", letter_id=letter.id))
     try:
-        add_event(letter, form.data_for_service())
+        checked = check_upload(form.evidence.data)
+        event = add_event(letter, form.data_for_service())
+        if checked is not None:
+            store_evidence(event, checked)
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for(".index", letter_id=letter.id))
@@ -78,7 +84,10 @@ def edit(letter_id, event_id):
         flash(_("The event was not saved: please check the date and the lengths."), "error")
         return redirect(url_for(".index", letter_id=letter_id))
     try:
+        checked = check_upload(form.evidence.data)
         update_event(event, form.data_for_service(), accept=form.accept.data)
+        if checked is not None:
+            store_evidence(event, checked)
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for(".index", letter_id=letter_id))
@@ -99,6 +108,23 @@ def accept(letter_id, event_id):
     _forget(event.letter)
     flash(_("The event was accepted and published."), "success")
     return redirect(url_for(".index", letter_id=letter_id))
+
+
+@bp.get("/letters/<int:letter_id>/timeline/<int:event_id>/evidence")
+@staff_required
+def evidence(letter_id, event_id):
+    event = _event_of(letter_id, event_id)
+    path = evidence_file(event)
+    if path is None:
+        abort(404)
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype=content_type(event),
+        as_attachment=True,
+        download_name=event.evidence_filename,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/awaiting")

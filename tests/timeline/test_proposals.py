@@ -1,5 +1,6 @@
 """Deliveries and responses propose events; staff accept or edit a proposal in one click."""
 
+import io
 import re
 from datetime import date
 
@@ -135,3 +136,59 @@ def test_an_editor_adds_an_event(auth, client, letter):
     assert response.status_code == 302
     [event] = _events(letter)
     assert (event.kind, event.is_public, event.is_proposed) == (StatusKind.UNDER_CONSIDERATION, True, False)
+
+
+def _png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_uploaded_receipt_is_kept_as_evidence_for_staff_only(
+    app, auth, client, letter, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    auth.login("editor")
+    response = client.post(
+        f"/staff/letters/{letter.id}/timeline",
+        data={
+            "csrf_token": _token(client, letter),
+            "new-kind": "received",
+            "new-occurred_on": "2025-03-12",
+            "new-evidence": (io.BytesIO(_png()), "../../stamped receipt.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    [event] = _events(letter)
+    assert event.evidence_filename == "stamped receipt.png"
+    assert list((tmp_path / "timeline").iterdir()) == [tmp_path / "timeline" / event.evidence_path]
+    download = client.get(f"/staff/letters/{letter.id}/timeline/{event.id}/evidence")
+    assert download.status_code == 200 and download.data.startswith(b"\x89PNG")
+    assert download.mimetype == "image/png"
+    client.post("/logout", data={"csrf_token": _token(client, letter)})
+    assert client.get(f"/staff/letters/{letter.id}/timeline/{event.id}/evidence").status_code in (
+        302,
+        401,
+        403,
+    )
+
+
+def test_an_upload_that_is_not_a_pdf_or_an_image_is_refused(app, auth, client, letter, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    auth.login("editor")
+    response = client.post(
+        f"/staff/letters/{letter.id}/timeline",
+        data={
+            "csrf_token": _token(client, letter),
+            "new-kind": "received",
+            "new-occurred_on": "2025-03-12",
+            "new-evidence": (io.BytesIO(b"<script>alert(1)</script>"), "receipt.html"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Only PDF, JPEG and PNG files are accepted." in page_text(response)
+    assert _events(letter) == []
