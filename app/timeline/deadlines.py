@@ -58,7 +58,12 @@ def clock_start(delivery):
     return moment.date() if moment else None
 
 
-def due_working_days():
+def due_working_days(delivery=None):
+    """The recipient's own term, else the letter's, else RESPONSE_DUE_WORKING_DAYS."""
+    for owner in (getattr(delivery, "recipient", None), getattr(delivery, "letter", None)):
+        days = getattr(owner, "response_due_working_days", None)
+        if days:
+            return days
     return current_app.config["RESPONSE_DUE_WORKING_DAYS"]
 
 
@@ -76,7 +81,7 @@ def response_clock(delivery, today=None):
     if started is None:
         return {"state": "not_started"}
     country = delivery.recipient.country if delivery.recipient else ""
-    days = due_working_days()
+    days = due_working_days(delivery)
     due, skipped = add_working_days(started, days, country)
     waited = working_days_between(started, today, country)
     if waited >= long_overdue_working_days():

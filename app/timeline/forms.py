@@ -6,13 +6,14 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.responses.models import StatusKind
 from app.timeline.labels import KIND_LABELS
@@ -46,3 +47,13 @@ class AcceptForm(FlaskForm):
     """One click: accept the proposal as it stands and publish it."""
 
     submit = SubmitField(_l("Accept and publish"))
+
+
+class TermForm(FlaskForm):
+    """How many working days the recipients have to answer this letter (empty: the default)."""
+
+    response_due_working_days = IntegerField(
+        _l("Working days to answer"),
+        validators=[Optional(), NumberRange(min=1, max=400, message=_l("Enter 1 to 400 working days."))],
+    )
+    save_term = SubmitField(_l("Save"))

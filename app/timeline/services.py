@@ -126,3 +126,10 @@ def letter_events(letter, public_only=False):
     if public_only:
         query = query.where(StatusEvent.is_public.is_(True), StatusEvent.is_proposed.is_(False))
     return db.session.scalars(query.order_by(StatusEvent.occurred_on, StatusEvent.id)).all()
+
+
+def set_response_term(owner, working_days):
+    """A letter's or a recipient's own term to answer, in working days; None: the default. Flushes."""
+    owner.response_due_working_days = working_days or None
+    db.session.flush()
+    log.info("answer term of %r set to %s working days", owner, working_days)

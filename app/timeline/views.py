@@ -10,12 +10,20 @@ from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
 from app.extensions import db
 from app.letters.models import Letter
+from app.timeline.deadlines import due_working_days
 from app.timeline.evidence import check_upload, content_type, evidence_file, store_evidence
 from app.timeline.feed import forget_feed
-from app.timeline.forms import AcceptForm, EventForm
+from app.timeline.forms import AcceptForm, EventForm, TermForm
 from app.timeline.labels import KIND_LABELS, STATE_LABELS, explain_clock
 from app.timeline.overview import awaiting_answers
-from app.timeline.services import accept_event, add_event, event_or_not_found, letter_events, update_event
+from app.timeline.services import (
+    accept_event,
+    add_event,
+    event_or_not_found,
+    letter_events,
+    set_response_term,
+    update_event,
+)
 
 bp = Blueprint("timeline", __name__, url_prefix="/staff")
 
@@ -49,6 +57,8 @@ def index(letter_id):
         forms=forms,
         accept_form=AcceptForm(),
         new_form=EventForm(prefix="new"),
+        term_form=TermForm(obj=letter),
+        default_term=due_working_days(),
         kind_labels=KIND_LABELS,
     )
 
@@ -95,6 +105,21 @@ def edit(letter_id, event_id):
     _forget(event.letter)
     flash(_("The event was saved."), "success")
     return redirect(url_for(".index", letter_id=letter_id))
+
+
+@bp.post("/letters/<int:letter_id>/timeline/term")
+@role_required("editor")
+def term(letter_id):
+    letter = db.get_or_404(Letter, letter_id)
+    form = TermForm()
+    if not form.validate_on_submit():
+        flash(_("Enter 1 to 400 working days."), "error")
+        return redirect(url_for(".index", letter_id=letter.id))
+    set_response_term(letter, form.response_due_working_days.data)
+    db.session.commit()
+    _forget(letter)
+    flash(_("The term to answer was saved."), "success")
+    return redirect(url_for(".index", letter_id=letter.id))
 
 
 @bp.post("/letters/<int:letter_id>/timeline/<int:event_id>/accept")

@@ -1,4 +1,4 @@
-"""The letter timeline: more kinds of event, evidence (a delivery, an upload), proposals staff accept.
+"""The letter timeline: more kinds of event, evidence, proposals; answer terms per letter and per body.
 
 Revision ID: 0021
 Revises: 0017
@@ -54,9 +54,15 @@ def upgrade():
     with op.batch_alter_table("status_events", schema=None) as batch_op:
         for name in ("evidence_path", "evidence_filename", "is_proposed"):
             batch_op.alter_column(name, server_default=None)
+    for table in ("letters", "recipients"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("response_due_working_days", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    for table in ("recipients", "letters"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("response_due_working_days")
     status_events = sa.table("status_events", sa.column("kind"))
     op.execute(status_events.update().where(status_events.c.kind.notin_(OLD_KINDS)).values(kind="other"))
     with op.batch_alter_table("status_events", schema=None) as batch_op:

@@ -1,9 +1,11 @@
 """The staff overview of deliveries awaiting an answer: due date computed and shown, overdue first."""
 
+import re
 from datetime import date, timedelta
 
 from app.core.timeutil import utcnow
 from app.deliveries.models import DeliveryStatus
+from app.extensions import db
 from app.timeline.deadlines import response_clock
 from tests.factories import RecipientFactory
 from tests.helpers import page_text
@@ -72,3 +74,22 @@ def test_the_korean_overview_names_the_holidays_in_korean(auth, client, letter, 
     )
     assert "기한 2025년 11월 4일" in text
     assert "기한이 오래 지남" in text
+
+
+def test_a_term_of_the_letter_and_of_the_recipient_change_the_due_date(app, auth, client, letter):
+    office = RecipientFactory(country="")
+    delivery = make_delivery(letter, office, date(2025, 3, 3))  # a Monday
+    assert response_clock(delivery, today=date(2025, 3, 4))["due_on"] == date(2025, 3, 31)  # 20 by default
+    auth.login("editor")
+    page = client.get(f"/staff/letters/{letter.id}/timeline").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post(
+        f"/staff/letters/{letter.id}/timeline/term",
+        data={"csrf_token": token, "response_due_working_days": "10"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(letter)
+    assert response_clock(delivery, today=date(2025, 3, 4))["due_on"] == date(2025, 3, 17)
+    office.response_due_working_days = 30  # the body's own term, e.g. set by law, comes first
+    db.session.commit()
+    assert response_clock(delivery, today=date(2025, 3, 4))["due_on"] == date(2025, 4, 14)
