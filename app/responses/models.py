@@ -117,6 +117,7 @@ class StatusEvent(TimestampMixin, db.Model):
     campaign = relationship("Campaign", back_populates="status_events")
     letter = relationship("Letter")
     delivery = relationship("Delivery")
+    response = relationship("Response")
 
     def __repr__(self):
         return f"<StatusEvent {self.id} {self.kind} {self.occurred_on}>"

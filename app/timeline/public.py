@@ -35,8 +35,18 @@ def _pick(en, ko, lang):
     return (ko or en) if lang == "ko" else (en or ko)
 
 
+def _answer(event, lang):
+    """The body's answer in brief, where the event rests on a response staff made public."""
+    response = event.response
+    if response is None or not response.is_public:
+        return ""
+    return _pick(response.summary_en, response.summary_ko, lang)
+
+
 def event_data(event, lang):
     recipient = event.delivery.recipient if event.delivery is not None else None
+    if recipient is None and event.response is not None and event.response.is_public:
+        recipient = event.response.recipient
     return {
         "id": event.id,
         "date": localized_date(event.occurred_on, lang),
@@ -46,6 +56,7 @@ def event_data(event, lang):
         "title": _pick(event.title_en, event.title_ko, lang),
         "description": _pick(event.description_en, event.description_ko, lang),
         "reference": event.reference,
+        "answer": _answer(event, lang),
         # A recipient is named only on an event staff published.
         "recipient": recipient.name(lang) if recipient is not None else "",
     }

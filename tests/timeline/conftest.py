@@ -48,3 +48,18 @@ def make_delivery(letter, recipient, sent_on, status=DeliveryStatus.SENT):
     _db.session.add(delivery)
     _db.session.commit()
     return delivery
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_cache(app):
+    """Each test's campaign page and feed start uncached (the cache outlives a rolled-back test)."""
+    from app.core.cache import get_cache
+
+    with app.app_context():
+        get_cache().delete(
+            *(
+                f"public:{kind}:bring-them-home:{lang}"
+                for kind in ("campaign", "feed")
+                for lang in ("en", "ko")
+            )
+        )

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 from app.campaigns.public import forget_letter
 from app.deliveries.models import DeliveryStatus
 from app.extensions import db
-from app.responses.models import StatusEvent, StatusKind
+from app.responses.models import Response, ResponseChannel, StatusEvent, StatusKind
 from app.timeline.services import accept_event, propose_event
 from tests.helpers import page_text
 from tests.timeline.conftest import make_delivery
@@ -129,3 +129,30 @@ def _first_public(letter):
 
 def _parse(response):
     return ET.fromstring(response.get_data())  # noqa: S314 (our own feed, which the test reads)
+
+
+def test_the_page_shows_what_the_body_answered_when_its_response_is_public(client, letter, ministry):
+    answer = Response(
+        letter_id=letter.id,
+        recipient_id=ministry.id,
+        channel=ResponseChannel.POST,
+        received_on=date(2025, 11, 20),
+        summary_en="They are South Korean citizens under the Constitution.",
+        summary_ko="헌법상 대한민국 국민입니다.",
+        is_public=False,
+    )
+    db.session.add(answer)
+    db.session.flush()
+    _event(letter, StatusKind.RESPONDED, date(2025, 11, 20), response_id=answer.id)
+    text = page_text(client.get("/c/bring-them-home?lang=en"))
+    assert "November 20, 2025 Responded" in text
+    assert "South Korean citizens" not in text and "Ministry of Foreign Affairs" not in text
+    answer.is_public = True
+    db.session.commit()
+    forget_letter(letter)
+    text = page_text(client.get("/c/bring-them-home?lang=en"))
+    assert (
+        "Responded · Ministry of Foreign Affairs They are South Korean citizens under the Constitution."
+        in text
+    )
+    assert "헌법상 대한민국 국민입니다." in page_text(client.get("/c/bring-them-home?lang=ko"))
