@@ -36,6 +36,7 @@ class TimelineEventSchema(Schema):
     title = bilingual_pair("title")
     note = bilingual_pair("description")
     reference = fields.String(required=True, metadata={"description": "The body's reference number"})
+    new_due_on = fields.Date(required=True, allow_none=True)
     is_public = fields.Boolean(required=True)
     is_proposed = fields.Boolean(required=True)
 
@@ -55,6 +56,7 @@ class TimelineEventInputSchema(Schema):
     title = Nested(EventTitle, load_default=dict)
     note = Nested(EventNote, load_default=dict)
     reference = text(100, load_default="")
+    new_due_on = Date(allow_none=True, load_default=None, metadata={"description": "On an extension"})
     is_public = fields.Boolean(load_default=False)
     delivery_id = identifier(allow_none=True, load_default=None, metadata={"description": "Evidence"})
     response_id = identifier(allow_none=True, load_default=None, metadata={"description": "Evidence"})

@@ -81,6 +81,11 @@ class StatusKind(enum.StrEnum):
     RESOLVED = "resolved"
     DECLINED = "declined"
     CLOSED = "closed"
+    #: The response clock: an extension granted (a new due date), a pause while the body awaits a
+    #: clarification, and its end.
+    EXTENDED = "extended"
+    PAUSED = "paused"
+    RESUMED = "resumed"
     OTHER = "other"
 
 
@@ -107,6 +112,8 @@ class StatusEvent(TimestampMixin, db.Model):
     description_ko: Mapped[str] = mapped_column(sa.Text, default="")
     #: A reference number the receiving body gave, e.g. on registration.
     reference: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: On an extension: the new due date the body gave.
+    new_due_on: Mapped[date | None]
     #: Evidence: an uploaded file, its path under the upload folder's timeline/ directory.
     evidence_path: Mapped[str] = mapped_column(sa.String(300), default="")
     evidence_filename: Mapped[str] = mapped_column(sa.String(255), default="")

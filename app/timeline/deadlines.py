@@ -4,9 +4,21 @@ from datetime import timedelta
 from functools import lru_cache
 
 import holidays
+import sqlalchemy as sa
 from flask import current_app
 
 from app.core.timeutil import utcnow
+from app.extensions import db
+from app.responses.models import StatusEvent, StatusKind
+
+#: Events after which nothing is awaited any more: the clock stops.
+STOPS = (
+    StatusKind.RESPONDED,
+    StatusKind.REFERRED,
+    StatusKind.RESOLVED,
+    StatusKind.DECLINED,
+    StatusKind.CLOSED,
+)
 
 
 @lru_cache(maxsize=128)
@@ -71,10 +83,49 @@ def long_overdue_working_days():
     return current_app.config["RESPONSE_LONG_OVERDUE_WORKING_DAYS"]
 
 
-def response_clock(delivery, today=None):
-    """How the delivery's due date was computed and where it stands today, as plain data.
+def _clock_events(delivery):
+    """The delivery's accepted events that move its clock, by date."""
+    if delivery.id is None:
+        return []
+    return db.session.scalars(
+        sa.select(StatusEvent)
+        .where(
+            StatusEvent.delivery_id == delivery.id,
+            StatusEvent.is_proposed.is_(False),
+            StatusEvent.kind.in_((*STOPS, StatusKind.EXTENDED, StatusKind.PAUSED, StatusKind.RESUMED)),
+        )
+        .order_by(StatusEvent.occurred_on, StatusEvent.id)
+    ).all()
 
-    state: "not_started", "awaiting", "overdue", "long_overdue".
+
+def _pauses(events, until):
+    """[(from, to)]: each pause (clarification requested) until it was answered, or until `until`."""
+    pauses, opened = [], None
+    for event in events:
+        if event.kind == StatusKind.PAUSED and opened is None:
+            opened = event.occurred_on
+        elif event.kind == StatusKind.RESUMED and opened is not None:
+            pauses.append((opened, min(event.occurred_on, until)))
+            opened = None
+    if opened is not None:
+        pauses.append((opened, until))
+    return [(start, end) for start, end in pauses if end > start]
+
+
+def _state(today, due, counted, stopped_on):
+    if stopped_on is not None:
+        return "stopped"
+    if counted >= long_overdue_working_days() and today > due:
+        return "long_overdue"
+    return "overdue" if today > due else "awaiting"
+
+
+def response_clock(delivery, today=None):
+    """How the delivery's due date was computed from its events and where it stands, as plain data.
+
+    The clock starts at the send; an extension sets a new due date; a pause (clarification
+    requested) moves the due date by its working days; an answer, a referral or a close stops it.
+    state: "not_started", "awaiting", "overdue", "long_overdue", "stopped".
     """
     today = today or utcnow().date()
     started = clock_start(delivery)
@@ -82,20 +133,30 @@ def response_clock(delivery, today=None):
         return {"state": "not_started"}
     country = delivery.recipient.country if delivery.recipient else ""
     days = due_working_days(delivery)
+    events = _clock_events(delivery)
+    stopped_on = next((e.occurred_on for e in events if e.kind in STOPS), None)
+    until = min(today, stopped_on) if stopped_on else today
+    extension = next(
+        (e.new_due_on for e in reversed(events) if e.kind == StatusKind.EXTENDED and e.new_due_on), None
+    )
     due, skipped = add_working_days(started, days, country)
-    waited = working_days_between(started, today, country)
-    if waited >= long_overdue_working_days():
-        state = "long_overdue"
-    elif today > due:
-        state = "overdue"
-    else:
-        state = "awaiting"
+    pauses = _pauses(events, until)
+    paused = sum(working_days_between(start, end, country) for start, end in pauses)
+    due = extension or due
+    if paused:
+        due, more = add_working_days(due, paused, country)
+        skipped = skipped + more
+    waited = working_days_between(started, until, country)
     return {
-        "state": state,
+        "state": _state(today, due, waited - paused, stopped_on),
         "started_on": started,
         "working_days": days,
         "due_on": due,
         "skipped": skipped,
-        "waited": waited,
+        "waited": waited - paused,
         "country": country,
+        "extended_to": extension,
+        "pauses": pauses,
+        "paused": paused,
+        "stopped_on": stopped_on,
     }

@@ -29,6 +29,7 @@ class EventForm(FlaskForm):
     description_en = TextAreaField(_l("Note in English"))
     description_ko = TextAreaField(_l("Note in Korean"))
     reference = StringField(_l("Reference number of the body"), validators=[Optional(), Length(max=100)])
+    new_due_on = DateField(_l("New due date (on an extension)"), validators=[Optional()])
     is_public = BooleanField(_l("Public"))
     evidence = FileField(_l("Evidence (PDF, JPEG or PNG)"))
     save = SubmitField(_l("Save"))
@@ -39,6 +40,7 @@ class EventForm(FlaskForm):
         data = {name: (getattr(self, name).data or "").strip() for name in names}
         data["kind"] = self.kind.data
         data["occurred_on"] = self.occurred_on.data
+        data["new_due_on"] = self.new_due_on.data
         data["is_public"] = bool(self.is_public.data)
         return data
 

@@ -20,6 +20,9 @@ KIND_LABELS = {
     K.RESOLVED: _l("Resolved"),
     K.DECLINED: _l("Declined"),
     K.CLOSED: _l("Closed"),
+    K.EXTENDED: _l("Extension granted"),
+    K.PAUSED: _l("Clarification requested"),
+    K.RESUMED: _l("Clarification given"),
     K.OTHER: _l("Update"),
 }
 
@@ -28,6 +31,7 @@ STATE_LABELS = {
     "overdue": _l("overdue"),
     "long_overdue": _l("long overdue"),
     "not_started": _l("not sent yet"),
+    "stopped": _l("answered or closed"),
 }
 
 
@@ -54,6 +58,16 @@ def explain_clock(clock, lang):
         ]
         if skipped:
             parts.append(_("skipped: %(holidays)s", holidays=skipped))
+        if clock.get("extended_to"):
+            parts.append(_("extended to %(date)s", date=localized_date(clock["extended_to"], lang)))
+        for start, end in clock.get("pauses", ()):
+            parts.append(
+                _(
+                    "paused from %(start)s to %(end)s",
+                    start=localized_date(start, lang),
+                    end=localized_date(end, lang),
+                )
+            )
         parts.append(_("due %(date)s", date=localized_date(clock["due_on"], lang)))
         return ", ".join(parts)
 

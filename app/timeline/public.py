@@ -71,7 +71,7 @@ def awaited(events, lang, today=None):
         if event.kind != StatusKind.DELIVERED or delivery is None or delivery.id in answered:
             continue
         clock = response_clock(delivery, today)
-        if clock["state"] == "not_started":
+        if clock["state"] in ("not_started", "stopped"):
             continue
         rows.append(
             {

@@ -20,6 +20,7 @@ EDITABLE = (
     "description_en",
     "description_ko",
     "reference",
+    "new_due_on",
     "is_public",
     "delivery_id",
     "response_id",

@@ -23,7 +23,17 @@ OLD_KINDS = (
     "resolved",
     "other",
 )
-NEW_KINDS = (*OLD_KINDS, "received", "under_consideration", "referred", "declined", "closed")
+NEW_KINDS = (
+    *OLD_KINDS,
+    "received",
+    "under_consideration",
+    "referred",
+    "declined",
+    "closed",
+    "extended",
+    "paused",
+    "resumed",
+)
 
 
 def _kind_check(kinds):
@@ -40,6 +50,7 @@ def upgrade():
             sa.Column("evidence_filename", sa.String(length=255), nullable=False, server_default="")
         )
         batch_op.add_column(sa.Column("is_proposed", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column("new_due_on", sa.Date(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_status_events_delivery_id_deliveries"),
             "deliveries",
@@ -71,6 +82,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_status_events_letter_id"))
         batch_op.drop_index(batch_op.f("ix_status_events_delivery_id"))
         batch_op.drop_constraint(batch_op.f("fk_status_events_delivery_id_deliveries"), type_="foreignkey")
+        batch_op.drop_column("new_due_on")
         batch_op.drop_column("is_proposed")
         batch_op.drop_column("evidence_filename")
         batch_op.drop_column("evidence_path")
