@@ -88,6 +88,10 @@ class Config:
 
     #: Uploaded files (organization logos); under the instance folder unless set.
     UPLOAD_FOLDER = None
+    #: Working days a recipient has to answer, from the send, skipping the recipient country's holidays.
+    RESPONSE_DUE_WORKING_DAYS = 20
+    #: Working days after the send from which an unanswered delivery is long overdue.
+    RESPONSE_LONG_OVERDUE_WORKING_DAYS = 40
     LOGO_MAX_BYTES = 2 * 1024 * 1024
     #: Largest proof file of a delivery (receipt scan, photo, fax report), in bytes.
     PROOF_MAX_BYTES = 10 * 1024 * 1024
@@ -251,6 +255,7 @@ _INT_SETTINGS += ("PROOF_MAX_BYTES",)
 _INT_SETTINGS += ("RESPONSE_ATTACHMENT_MAX_BYTES", "RESPONSE_EML_MAX_BYTES")
 _INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETRY_CAP")
 _INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES")
+_INT_SETTINGS += ("RESPONSE_DUE_WORKING_DAYS", "RESPONSE_LONG_OVERDUE_WORKING_DAYS")
 
 
 def load_config(env=None, overrides=None):

@@ -80,6 +80,7 @@ def register_blueprints(app):
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
+    from app.deliveries.cover_views import bp as delivery_covers_bp
     from app.deliveries.record_views import bp as delivery_records_bp
     from app.deliveries.views import bp as deliveries_bp
     from app.documents.views import bp as documents_bp
@@ -87,8 +88,12 @@ def register_blueprints(app):
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
+    from app.responses.views import bp as responses_bp
     from app.signatures.staff_views import bp as signatures_staff_bp
     from app.signatures.views import bp as signatures_bp
+    from app.timeline import proposals
+    from app.timeline.feed import bp as timeline_feed_bp
+    from app.timeline.views import bp as timeline_bp
 
     for bp in (
         core_bp,
@@ -102,15 +107,14 @@ def register_blueprints(app):
         mail_bp,
         deliveries_bp,
         delivery_records_bp,
+        delivery_covers_bp,
         inbound_bp,
+        responses_bp,
+        timeline_bp,
+        timeline_feed_bp,
     ):
         app.register_blueprint(bp)
-    from app.deliveries.cover_views import bp as delivery_covers_bp
-
-    app.register_blueprint(delivery_covers_bp)
-    from app.responses.views import bp as responses_bp
-
-    app.register_blueprint(responses_bp)
+    proposals.register()  # a delivery that becomes delivered proposes its timeline event
     init_api(app)  # the API blueprint with its generated OpenAPI document
 
 

@@ -14,6 +14,7 @@ BEAT_SCHEDULE = {
     "sweep-deliveries": {"task": "deliveries.sweep", "schedule": timedelta(minutes=1)},
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
     "sweep-inbound": {"task": "inbound.sweep", "schedule": timedelta(minutes=5)},
+    "overdue-answers-digest": {"task": "timeline.overdue_digest", "schedule": timedelta(days=1)},
 }
 
 

@@ -51,4 +51,5 @@ from app.api import (  # noqa: E402,F401
     recipients,
     responses,
     signatures,
+    timeline,
 )

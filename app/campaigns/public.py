@@ -11,8 +11,8 @@ from app.core.timeutil import utcnow
 from app.documents.public import public_document_keys
 from app.extensions import db
 from app.letters.models import PUBLIC_LETTER_STATUSES
-from app.responses.models import StatusEvent
 from app.signatures.public import public_list
+from app.timeline.public import public_timeline
 
 
 def _key(slug, lang):
@@ -74,23 +74,7 @@ def build_campaign_page(slug, lang):
                 "document_keys": public_document_keys(letter),
             }
         )
-    events = db.session.scalars(
-        sa.select(StatusEvent)
-        .where(StatusEvent.campaign_id == campaign.id, StatusEvent.is_public.is_(True))
-        .order_by(StatusEvent.occurred_on, StatusEvent.id)
-    )
-    timeline = [
-        {
-            "date": localized_date(e.occurred_on, lang),
-            "kind": str(e.kind),
-            "title": (e.title_ko or e.title_en) if lang == "ko" else (e.title_en or e.title_ko),
-            "description": (e.description_ko or e.description_en)
-            if lang == "ko"
-            else (e.description_en or e.description_ko),
-            "reference": e.reference,
-        }
-        for e in events
-    ]
+    timeline, awaited = public_timeline(campaign.id, lang)
     return {
         "campaign": {
             "slug": campaign.slug,
@@ -99,4 +83,5 @@ def build_campaign_page(slug, lang):
         },
         "letters": letters,
         "timeline": timeline,
+        "awaited": awaited,
     }

@@ -90,6 +90,8 @@ class Letter(LetterText, TimestampMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: Bumped on every save; a save based on an older number is refused (optimistic locking).
     lock_version: Mapped[int] = mapped_column(default=1)
+    #: Working days the recipients have to answer this letter; None: RESPONSE_DUE_WORKING_DAYS.
+    response_due_working_days: Mapped[int | None] = mapped_column()
 
     campaign = relationship("Campaign", back_populates="letters")
     versions: Mapped[list["LetterVersion"]] = relationship(

@@ -40,6 +40,8 @@ class Recipient(TimestampMixin, db.Model):
     address_ko: Mapped[str] = mapped_column(sa.Text, default="")
     #: ISO 3166 two-letter code of the postal address's country; "" when unknown.
     country: Mapped[str] = mapped_column(sa.String(2), default="")
+    #: Working days this body has to answer (e.g. set by law); None: the letter's, else the default.
+    response_due_working_days: Mapped[int | None] = mapped_column()
     #: Addresses for delivery by email, in order of preference. Contact data: editors only.
     emails: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: Contact data: editors only.

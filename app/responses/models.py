@@ -104,25 +104,41 @@ class ResponseAttachment(db.Model):
 
 class StatusKind(enum.StrEnum):
     PUBLISHED = "published"
-    DELIVERED = "delivered"
     SUBMITTED = "submitted"
+    DELIVERED = "delivered"
+    RECEIVED = "received"
     REGISTERED = "registered"
     ACKNOWLEDGED = "acknowledged"
+    UNDER_CONSIDERATION = "under_consideration"
     RESPONDED = "responded"
+    REFERRED = "referred"
     FOLLOWED_UP = "followed_up"
     RESOLVED = "resolved"
+    DECLINED = "declined"
+    CLOSED = "closed"
+    #: The response clock: an extension granted (a new due date), a pause while the body awaits a
+    #: clarification, and its end.
+    EXTENDED = "extended"
+    PAUSED = "paused"
+    RESUMED = "resumed"
     OTHER = "other"
 
 
 class StatusEvent(TimestampMixin, db.Model):
-    """A dated step of the campaign's public timeline."""
+    """A dated step of a letter's timeline; public only when staff accept and publish it."""
 
     __tablename__ = "status_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
-    letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id", ondelete="SET NULL"))
+    letter_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("letters.id", ondelete="SET NULL"), index=True
+    )
+    #: Evidence: the response or the delivery this event comes from.
     response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("responses.id", ondelete="SET NULL"))
+    delivery_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[StatusKind] = enum_column(StatusKind)
     occurred_on: Mapped[date]
     title_en: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -131,9 +147,23 @@ class StatusEvent(TimestampMixin, db.Model):
     description_ko: Mapped[str] = mapped_column(sa.Text, default="")
     #: A reference number the receiving body gave, e.g. on registration.
     reference: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: On an extension: the new due date the body gave.
+    new_due_on: Mapped[date | None]
+    #: Evidence: an uploaded file, its path under the upload folder's timeline/ directory.
+    evidence_path: Mapped[str] = mapped_column(sa.String(300), default="")
+    evidence_filename: Mapped[str] = mapped_column(sa.String(255), default="")
     is_public: Mapped[bool] = mapped_column(default=True)
+    #: Proposed by the system (a delivery, a response); shown nowhere public until staff accept it.
+    is_proposed: Mapped[bool] = mapped_column(default=False)
 
     campaign = relationship("Campaign", back_populates="status_events")
+    letter = relationship("Letter")
+    delivery = relationship("Delivery")
+    response = relationship("Response")
 
     def __repr__(self):
         return f"<StatusEvent {self.id} {self.kind} {self.occurred_on}>"
+
+    def accept(self):
+        """Staff take a proposal as it stands."""
+        self.is_proposed = False

@@ -1,0 +1,30 @@
+"""Deliveries awaiting an answer, with how long each has waited in working days, overdue ones first."""
+
+import sqlalchemy as sa
+
+from app.deliveries.models import Delivery
+from app.deliveries.states import REACHED
+from app.extensions import db
+from app.responses.models import Response
+from app.timeline.deadlines import response_clock
+
+_ORDER = {"long_overdue": 0, "overdue": 1, "awaiting": 2}
+
+
+def awaiting_answers(today=None):
+    """[{"delivery", "clock"}] for every delivery that reached its recipient and has no response yet."""
+    answered = sa.select(Response.id).where(Response.delivery_id == Delivery.id).exists()
+    deliveries = db.session.scalars(
+        sa.select(Delivery).where(Delivery.status.in_(REACHED), ~answered).order_by(Delivery.id)
+    ).all()
+    rows = []
+    for delivery in deliveries:
+        clock = response_clock(delivery, today)
+        if clock["state"] in _ORDER:
+            rows.append({"delivery": delivery, "clock": clock})
+    rows.sort(key=lambda r: (_ORDER[r["clock"]["state"]], -r["clock"]["waited"], r["delivery"].id))
+    return rows
+
+
+def overdue_answers(today=None):
+    return [r for r in awaiting_answers(today) if r["clock"]["state"] != "awaiting"]

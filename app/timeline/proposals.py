@@ -1,0 +1,54 @@
+"""Deliveries propose their timeline events: a delivery that becomes delivered proposes "delivered".
+
+Registered as a session hook so that every way a delivery reaches "delivered" (the email worker, a
+delivery status notification, a staff record, the partner) proposes the event without each having to.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from app.core.timeutil import utcnow
+from app.deliveries.models import Delivery, DeliveryStatus
+from app.responses.models import StatusEvent, StatusKind
+
+
+def _became_delivered(delivery):
+    if delivery.status != DeliveryStatus.DELIVERED:
+        return False
+    return bool(sa.inspect(delivery).attrs.status.history.added)
+
+
+def _already_proposed(session, delivery):
+    if delivery.id is None:
+        return False
+    query = sa.select(StatusEvent.id).where(
+        StatusEvent.delivery_id == delivery.id, StatusEvent.kind == StatusKind.DELIVERED
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def _propose_delivered(session, flush_context, instances):
+    with session.no_autoflush:
+        for obj in list(session.new) + list(session.dirty):
+            if not isinstance(obj, Delivery) or not _became_delivered(obj):
+                continue
+            if _already_proposed(session, obj) or obj.letter is None:
+                continue
+            moment = obj.delivered_at or obj.sent_at
+            session.add(
+                StatusEvent(
+                    campaign_id=obj.letter.campaign_id,
+                    letter=obj.letter,
+                    delivery=obj,
+                    kind=StatusKind.DELIVERED,
+                    occurred_on=(moment.date() if moment else None) or utcnow().date(),
+                    is_public=False,
+                    is_proposed=True,
+                )
+            )
+
+
+def register():
+    if not sa_event.contains(Session, "before_flush", _propose_delivered):
+        sa_event.listen(Session, "before_flush", _propose_delivered)

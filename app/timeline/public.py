@@ -1,0 +1,90 @@
+"""The public side of the timeline: accepted public events and what is still awaited, as plain data."""
+
+import sqlalchemy as sa
+
+from app.core.i18n import localized_date
+from app.extensions import db
+from app.responses.models import StatusEvent, StatusKind
+from app.timeline.deadlines import response_clock
+from app.timeline.labels import kind_label
+
+#: Once a body answered in one of these ways, nothing is awaited from it any more.
+ANSWERS = (
+    StatusKind.RESPONDED,
+    StatusKind.REGISTERED,
+    StatusKind.REFERRED,
+    StatusKind.RESOLVED,
+    StatusKind.DECLINED,
+    StatusKind.CLOSED,
+)
+
+
+def public_events(campaign_id):
+    return db.session.scalars(
+        sa.select(StatusEvent)
+        .where(
+            StatusEvent.campaign_id == campaign_id,
+            StatusEvent.is_public.is_(True),
+            StatusEvent.is_proposed.is_(False),
+        )
+        .order_by(StatusEvent.occurred_on, StatusEvent.id)
+    ).all()
+
+
+def _pick(en, ko, lang):
+    return (ko or en) if lang == "ko" else (en or ko)
+
+
+def _answer(event, lang):
+    """The body's answer in brief, where the event rests on a response staff made public."""
+    response = event.response
+    if response is None or not response.is_public:
+        return ""
+    return _pick(response.summary_en, response.summary_ko, lang)
+
+
+def event_data(event, lang):
+    recipient = event.delivery.recipient if event.delivery is not None else None
+    if recipient is None and event.response is not None and event.response.is_public:
+        recipient = event.response.recipient
+    return {
+        "id": event.id,
+        "date": localized_date(event.occurred_on, lang),
+        "iso_date": event.occurred_on.isoformat(),
+        "kind": str(event.kind),
+        "label": kind_label(event.kind, lang),
+        "title": _pick(event.title_en, event.title_ko, lang),
+        "description": _pick(event.description_en, event.description_ko, lang),
+        "reference": event.reference,
+        "answer": _answer(event, lang),
+        # A recipient is named only on an event staff published.
+        "recipient": recipient.name(lang) if recipient is not None else "",
+    }
+
+
+def awaited(events, lang, today=None):
+    """Published deliveries with no public answer yet: to whom, since when, how many working days."""
+    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id}
+    rows = []
+    for event in events:
+        delivery = event.delivery
+        if event.kind != StatusKind.DELIVERED or delivery is None or delivery.id in answered:
+            continue
+        clock = response_clock(delivery, today)
+        if clock["state"] in ("not_started", "stopped"):
+            continue
+        rows.append(
+            {
+                "recipient": delivery.recipient.name(lang),
+                "since": localized_date(clock["started_on"], lang),
+                "waited": clock["waited"],
+                "due": localized_date(clock["due_on"], lang),
+                "state": clock["state"],
+            }
+        )
+    return rows
+
+
+def public_timeline(campaign_id, lang):
+    events = public_events(campaign_id)
+    return [event_data(e, lang) for e in events], awaited(events, lang)
