@@ -47,6 +47,7 @@ class SignForm(FlaskForm):
         validate_choice=False,
     )
     consent = BooleanField(_l("I agree that my signature is published as chosen above."))
+    updates = BooleanField(_l("Email me when the letter is delivered or answered"), default=False)
     #: Left empty by people; bots fill it.
     homepage = StringField(_l("Leave this field empty"))
     started = HiddenField()

@@ -85,6 +85,10 @@ class Signatory(TimestampMixin, db.Model):
     #: Set when the person asked for erasure: their confirm and withdraw links stop working too.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    #: Asked on the sign-on form to be emailed when the letter is delivered or answered.
+    wants_updates: Mapped[bool] = mapped_column(default=False)
+    #: When they asked (or last changed their mind: None once unsubscribed).
+    updates_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     signatures: Mapped[list["Signature"]] = relationship(back_populates="signatory")
 
@@ -154,6 +158,44 @@ class Signature(db.Model):
 
     def __repr__(self):
         return f"<Signature {self.id} signatory={self.signatory_id} {self.status}>"
+
+
+class UpdateNotice(db.Model):
+    """News of a letter to email to the signers who asked: a delivery, or an event made public.
+
+    The key is unique, so the same news is noted once however often it is announced.
+    """
+
+    __tablename__ = "update_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    #: "delivery:<id>" or "event:<id>".
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("status_events.id", ondelete="SET NULL"))
+    delivery_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deliveries.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set once every email of the notice is in the outbox.
+    prepared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    letter = relationship("Letter")
+    event = relationship("StatusEvent")
+    delivery = relationship("Delivery")
+
+
+class UpdateMail(db.Model):
+    """One signer emailed about one notice: the row that keeps it from being mailed twice."""
+
+    __tablename__ = "update_mails"
+    __table_args__ = (
+        sa.UniqueConstraint("notice_id", "signatory_id", name="uq_update_mails_notice_signatory"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("update_notices.id", ondelete="CASCADE"))
+    signatory_id: Mapped[int] = mapped_column(sa.ForeignKey("signatories.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 @sa.event.listens_for(Session, "before_flush")

@@ -26,7 +26,7 @@ from app.core.i18n import current_language
 from app.extensions import csrf, db
 from app.letters.models import PUBLIC_LETTER_STATUSES, Letter, LetterStatus, LetterVersion
 from app.mail.services import send_queued
-from app.signatures import emails
+from app.signatures import emails, updates
 from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, within_rate_limits
 from app.signatures.forms import SignForm
 from app.signatures.logos import check_logo, save_logo
@@ -203,6 +203,8 @@ def _submit(letter, form):
     if logo is not None and result.outcome == "created":
         # Only now, past every check: a held, dropped or duplicate sign-on leaves no file behind.
         result.signature.signatory.logo_path = save_logo(logo)
+    if form.updates.data and result.outcome not in ("duplicate", "held_duplicate"):
+        updates.opt_in(result.signature.signatory)
     message = _email_for(result, cleaned["email"], lang)
     message_ids = [message.id] if message is not None else []
     # Before the commit: reading letter.id after it would load the letter again.
@@ -280,3 +282,28 @@ def withdraw_link(token):
         _("Your signature is withdrawn. It is no longer counted or listed."),
         _("This signature was already withdrawn; nothing changed."),
     )
+
+
+@bp.route("/s/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: a mail program's one-click POST carries no token and no cookie
+def unsubscribe(token):
+    signatory = updates.signatory_for_unsubscribe(token)
+    if signatory is None:
+        return render_template(
+            "error.html", status=400, message=_("This link is not valid or has expired.")
+        ), 400
+    form = SignForm(meta={"csrf": True})
+    if request.method == "POST":
+        one_click = request.form.get("List-Unsubscribe") == "One-Click"
+        if not one_click and not form.validate_on_submit() and form.csrf_token.errors:
+            flash(_("This form has expired. Please press the button again."), "error")
+            return redirect(request.path)
+        changed = updates.unsubscribe(signatory)
+        db.session.commit()
+        message = (
+            _("You will get no more updates about this letter.")
+            if changed
+            else _("You were not getting updates; nothing changed.")
+        )
+        return render_template("signatures/done.html", message=message)
+    return render_template("signatures/unsubscribe.html", form=form)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.responses.models import StatusEvent, StatusKind
+from app.signatures.updates import queue_update_for_event
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def add_event(letter, data):
     _apply(event, data)
     db.session.add(event)
     db.session.flush()
+    queue_update_for_event(event)
     log.info("added %s to letter %s (event %s)", event.kind, letter.id, event.id)
     return event
 
@@ -103,6 +105,7 @@ def update_event(event, data, accept=False):
     if accept:
         event.accept()
     db.session.flush()
+    queue_update_for_event(event)
     return event
 
 
@@ -111,6 +114,7 @@ def accept_event(event, publish=True):
     event.accept()
     event.is_public = publish
     db.session.flush()
+    queue_update_for_event(event)
     return event
 
 
