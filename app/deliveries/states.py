@@ -59,8 +59,4 @@ def move(delivery, status, actor=None, detail="", actor_kind=None):
     )
     delivery.events.append(event)
     delivery.status = status
-    if status == S.DELIVERED:
-        from app.signatures.updates import queue_update_for_delivery  # the signatures import deliveries
-
-        queue_update_for_delivery(delivery)
     return event

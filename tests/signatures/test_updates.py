@@ -99,7 +99,7 @@ def test_a_private_or_proposed_event_mails_nobody(client, auth, letter):
     assert updates_to("jane@example.org") == []
 
 
-def test_a_delivery_mails_once_even_when_its_event_is_published_too(client, auth, letter):
+def test_a_delivery_is_mailed_once_staff_publish_its_event_and_never_twice(client, auth, letter):
     signed_up(client, letter, "jane@example.org")
     delivery = Delivery(
         letter=letter,
@@ -112,9 +112,8 @@ def test_a_delivery_mails_once_even_when_its_event_is_published_too(client, auth
     db.session.commit()
     move(delivery, DeliveryStatus.DELIVERED)
     db.session.commit()
-    assert send_updates() == 1
-    [message] = updates_to("jane@example.org")
-    assert "The letter was delivered." in message.body_text
+    assert send_updates() == 0, "a delivery is news for signers only once staff publish it"
+    assert updates_to("jane@example.org") == []
 
     event = db.session.scalar(sa.select(StatusEvent).where(StatusEvent.delivery_id == delivery.id))
     auth.login("editor")
@@ -123,6 +122,8 @@ def test_a_delivery_mails_once_even_when_its_event_is_published_too(client, auth
         f"/staff/letters/{letter.id}/timeline/{event.id}/accept",
         data={"csrf_token": _CSRF.search(page).group(1)},
     )
+    assert send_updates() == 1
+    [message] = updates_to("jane@example.org")
     assert send_updates() == 0
     assert len(updates_to("jane@example.org")) == 1
 
