@@ -54,9 +54,11 @@ def _cte(text):
     return None if text.isascii() else "base64"
 
 
-def build_delivery_email(cover, pdf, filename, sender, to, reply_to, message_id, language):
-    """The MIME email: `cover` is (subject, text, html); `pdf` the document's bytes."""
+def build_delivery_email(cover, pdf, filename, sender, to, reply_to, message_id, language, tag=""):
+    """The MIME email: `cover` is (subject, text, html); `pdf` the document's bytes; `tag` the
+    delivery's reference tag, ended to the subject so that a reply without its headers finds it."""
     subject, text, html = cover
+    subject = f"{subject} {tag}" if tag and tag not in subject else subject
     email = EmailMessage()
     email["From"] = header_value(sender)
     email["To"] = header_value(to)
@@ -83,6 +85,7 @@ def attempt_email(attempt, sender, to):
         reply_to=attempt.reply_to,
         message_id=attempt.message_id,
         language=attempt.language,
+        tag=attempt.tag,
     )
 
 

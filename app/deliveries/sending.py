@@ -24,6 +24,7 @@ from app.documents import storage
 from app.documents.models import Document, DocumentStatus
 from app.documents.services import current_document
 from app.extensions import db
+from app.inbound.matching import reference_tag
 from app.mail.compose import fit
 from app.mail.models import MailStatus, OutboxMessage
 
@@ -49,6 +50,7 @@ class Attempt:
     filename: str
     message_id: str
     language: str
+    tag: str = ""  # the reference tag the subject carries
 
 
 def channels(config):
@@ -128,6 +130,7 @@ def start_attempt(delivery, document):
         filename=f"letter-{delivery.letter_id}-{delivery.language}.pdf",
         message_id=delivery.message_id,
         language=str(delivery.language),
+        tag=reference_tag(delivery),
     )
 
 

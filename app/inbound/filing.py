@@ -13,6 +13,7 @@ from app.inbound.names import safe_filename
 from app.inbound.parsing import ParsedMessage, parse_message
 from app.inbound.storage import store_file
 from app.responses.models import Response, ResponseAttachment, ResponseChannel, ResponseClassification
+from app.timeline.proposals import propose_for_response
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ def make_response(delivery, parsed, raw):
             continue
         _attach(response, attachment.data, attachment.filename, attachment.content_type)
     _attach(response, raw, safe_filename(parsed.subject or "email")[:120] + ".eml", EML_TYPE)
+    propose_for_response(response)
     return response
 
 

@@ -12,6 +12,8 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 _BLOCK_END = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h\d|/blockquote|hr)\b[^>]*>", re.IGNORECASE)
+_GAP = "\ue000"  # marks a paragraph's end while the markup is removed
+_PARAGRAPH_END = re.compile(r"<\s*(/p|/div|/h\d|/blockquote|/table|hr)\b[^>]*>", re.IGNORECASE)
 
 
 def sanitize_html(source):
@@ -26,9 +28,12 @@ def sanitize_html(source):
     return Markup(cleaned)  # noqa: S704 (cleaned by nh3 just above)
 
 
-def html_to_text(source):
-    """The readable text of an HTML reply: one line per block, no markup, entities decoded."""
-    marked = _BLOCK_END.sub("\n", source or "")
-    text = html.unescape(nh3.clean(marked, tags=set()))
+def html_to_text(source, paragraphs=False):
+    """The readable text of an HTML reply: one line per block (`paragraphs`: a blank line after each
+    paragraph), no markup, entities decoded."""
+    source = (source or "").replace(_GAP, "")
+    marked = _PARAGRAPH_END.sub(f"\n{_GAP}\n", source) if paragraphs else source
+    text = html.unescape(nh3.clean(_BLOCK_END.sub("\n", marked), tags=set()))
     lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line).strip()
+    text = "\n".join(line for line in lines if line).strip()
+    return re.sub(f"(\n?{_GAP}\n?)+", "\n\n", text).strip(f"{_GAP}\n") if paragraphs else text

@@ -64,6 +64,7 @@ class ParsedMessage:
     references: list = field(default_factory=list)
     text: str = ""
     html: str = ""
+    text_from_html: bool = False  # no plain text part: `text` was read from the HTML
     attachments: list = field(default_factory=list)
     headers: dict = field(default_factory=dict)
     auto_reply: str = ""  # why it is an automatic reply ("" when it is not)
@@ -183,4 +184,6 @@ def _read_body(message, parsed):
             data = part.get_payload(decode=True) or b""
             parsed.attachments.append(Attachment(safe_filename(filename, ctype), ctype[:100], data))
     parsed.html = sanitize_html("\n".join(htmls)) if htmls else ""
-    parsed.text = "\n".join(texts).strip() or (html_to_text("\n".join(htmls)) if htmls else "")
+    parsed.text = "\n".join(texts).strip()
+    if not parsed.text and htmls:
+        parsed.text, parsed.text_from_html = html_to_text("\n".join(htmls)), True

@@ -16,6 +16,7 @@ from app.recipients.models import Recipient
 from app.responses.attachments import check_attachment, original_email, store_attachment
 from app.responses.eml import parse_eml
 from app.responses.models import Response, ResponseChannel, ResponseClassification
+from app.timeline.proposals import propose_for_response
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ def log_response(letter, data, actor, files=(), **email_fields):
     for checked in files:
         store_attachment(response, checked, actor)
     audit.record("response.log", response, actor, letter_id=letter.id, attachments=len(files))
-    db.session.flush()
+    propose_for_response(response)
     log.info("letter %s: response %s logged (%s)", letter.id, response.id, response.classification)
     return response
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.timeutil import utcnow
 from app.deliveries.models import Delivery, DeliveryStatus
+from app.extensions import db
 from app.responses.models import StatusEvent, StatusKind
 
 
@@ -52,3 +53,24 @@ def _propose_delivered(session, flush_context, instances):
 def register():
     if not sa_event.contains(Session, "before_flush", _propose_delivered):
         sa_event.listen(Session, "before_flush", _propose_delivered)
+
+
+def propose_for_response(response):
+    """A response proposes its event: "registered" (with its number) for a registration, "responded"
+    for any other answer; an automatic reply proposes nothing. Flushes."""
+    from app.responses.models import ResponseClassification
+    from app.timeline.services import propose_event
+
+    if response.classification == ResponseClassification.AUTOMATIC_REPLY:
+        return None
+    registration = response.classification == ResponseClassification.REGISTRATION
+    db.session.add(response)
+    db.session.flush()
+    return propose_event(
+        response.letter,
+        StatusKind.REGISTERED if registration else StatusKind.RESPONDED,
+        response.received_on,
+        delivery=response.delivery,
+        response=response,
+        reference=response.reference if registration else "",
+    )

@@ -7,6 +7,7 @@ from app.deliveries.models import Channel, DeliveryStatus
 from app.deliveries.reply_address import token_from_address
 from app.deliveries.tasks import send_delivery
 from app.documents.verify import AUTHENTIC, verify_pdf
+from app.inbound.matching import reference_tag
 from tests.deliveries.email.conftest import (
     DsnController,
     DsnInbox,
@@ -44,7 +45,9 @@ def test_an_english_delivery_arrives_with_the_signed_pdf_the_cover_and_its_reply
     assert message["From"] == "Coalition for the Return <coalition@coalition.example>"
     assert message["Message-ID"] == row.message_id
     assert token_from_address(message["Reply-To"]) == row.reply_token
-    assert message["Subject"] == "Open letter: Do not send them back"
+    tag = f"[UNDERSIGNED-{row.reply_token[:10].upper()}]"
+    assert tag == reference_tag(row)
+    assert message["Subject"] == f"Open letter: Do not send them back {tag}"
     text = cover_text(message)
     assert "Dear Ambassador of Ukraine," in text
     assert f"/documents/{row.document_id}" not in text  # the link is the document's token, not its id
@@ -76,7 +79,7 @@ def test_a_korean_delivery_has_a_korean_cover_and_the_korean_pdf(inbox):
     send_delivery(delivery.id)
 
     ((_rcpts, message),) = inbox.wait_for(1, timeout=10)
-    assert message["Subject"] == "공개 서한: 송환하지 마십시오"
+    assert message["Subject"] == f"공개 서한: 송환하지 마십시오 {reference_tag(delivery_row(delivery.id))}"
     assert "주한 우크라이나 대사" in cover_text(message)
     lines = pdf_lines(pdf_of(message)[1])
     start = lines.index("주한 우크라이나 대사")
