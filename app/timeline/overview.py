@@ -15,7 +15,9 @@ def awaiting_answers(today=None):
     """[{"delivery", "clock"}] for every delivery that reached its recipient and has no response yet."""
     answered = sa.select(Response.id).where(Response.delivery_id == Delivery.id).exists()
     deliveries = db.session.scalars(
-        sa.select(Delivery).where(Delivery.status.in_(REACHED), ~answered).order_by(Delivery.id)
+        sa.select(Delivery)
+        .where(Delivery.status.in_(REACHED), Delivery.chaser_of_id.is_(None), ~answered)
+        .order_by(Delivery.id)
     ).all()
     rows = []
     for delivery in deliveries:
