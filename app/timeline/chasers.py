@@ -150,10 +150,18 @@ def prepare_chaser(original, clock):
     return chaser
 
 
+def _recipients_with_pending_chasers():
+    pending = sa.select(Delivery.recipient_id).where(
+        Delivery.chaser_of_id.is_not(None), Delivery.status.in_(PENDING)
+    )
+    return set(db.session.scalars(pending))
+
+
 def prepare_chasers(today=None):
-    """One chaser per overdue delivery that may be chased, at most one per recipient (flushed)."""
+    """One chaser per overdue delivery that may be chased, at most one per recipient: none to a
+    recipient that has a chaser waiting for staff or on its way (flushed)."""
     today = today or utcnow().date()
-    prepared, chased = [], set()
+    prepared, chased = [], _recipients_with_pending_chasers()
     for row in overdue_answers(today):
         delivery = row["delivery"]
         if delivery.recipient_id in chased or not should_chase(delivery, today):
