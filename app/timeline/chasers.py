@@ -138,7 +138,6 @@ def prepare_chaser(original, clock):
         document_sha256=original.document_sha256,
         reply_token=secrets.token_hex(16),
         destination=original.destination,
-        is_resend=True,
         chaser_of_id=original.id,
         chaser_text=chaser_text(original, clock["waited"]),
     )

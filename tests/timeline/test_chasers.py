@@ -57,6 +57,8 @@ def test_the_digest_prepares_a_chaser_in_the_recipients_language_citing_the_orig
 
     overdue_digest.delay().get()
 
+    ((_rcpt, digest),) = inbox.wait_for(1)
+    assert "Chasers prepared for your approval: 1" in digest.get_content()
     (chaser,) = _chasers(db, original)
     assert chaser.status == DeliveryStatus.PLANNED
     assert (chaser.letter_id, chaser.recipient_id) == (original.letter_id, original.recipient_id)
@@ -207,3 +209,21 @@ def test_viewers_see_chasers_but_cannot_approve_or_discard(app, auth, client, db
         )
     db.session.expire_all()
     assert db.session.get(Delivery, chaser.id).status == DeliveryStatus.PLANNED
+
+
+def test_a_reply_to_a_chaser_answers_the_original(app, auth, client, db, letter):
+    original = make_delivery(letter, _office(), SIX_WEEKS_AGO)
+    chaser = _earlier_chaser(db, original, TODAY - timedelta(weeks=3))
+    db.session.add(
+        Response(
+            letter_id=letter.id,
+            recipient_id=original.recipient_id,
+            delivery_id=chaser.id,
+            channel=ResponseChannel.EMAIL,
+            received_on=TODAY,
+        )
+    )
+    db.session.commit()
+    assert prepare_chasers(TODAY) == []
+    auth.login("viewer")
+    assert "Western Office" not in page_text(client.get("/staff/awaiting"))
