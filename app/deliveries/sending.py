@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from app.core.links import public_url
 from app.core.timeutil import utcnow
-from app.deliveries.covers import render_cover
+from app.deliveries.covers import chaser_subject, render_cover
 from app.deliveries.email import (
     NoAddress,
     attempt_email,
@@ -139,8 +139,6 @@ def _cover(delivery, link, coalition):
     """The cover message; a chaser's is its own follow-up text."""
     if delivery.chaser_of_id is None:
         return render_cover(delivery, link, coalition)
-    from app.timeline.chasers import chaser_subject
-
     text = delivery.chaser_text
     html = str(escape(text)).replace("\n", "<br>\n")
     return chaser_subject(delivery), text, html

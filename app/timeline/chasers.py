@@ -9,7 +9,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.core.i18n import localized
 from app.core.timeutil import utcnow
 from app.deliveries.covers import cover_values
 from app.deliveries.email import sender_address
@@ -61,16 +60,6 @@ def chaser_text(original, days):
                 )
             )
     return "\n\n---\n\n".join(texts)
-
-
-def chaser_subject(delivery):
-    """The chaser's email subject, in its language(s)."""
-    subjects = []
-    for lang in _langs(delivery):
-        with force_locale(lang):
-            title = localized(delivery.letter, "title", lang)
-            subjects.append(_("Follow-up: %(title)s", title=title))
-    return " / ".join(subjects)
 
 
 def chasers_of(delivery):
