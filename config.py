@@ -92,6 +92,8 @@ class Config:
     RESPONSE_DUE_WORKING_DAYS = 20
     #: Working days after the send from which an unanswered delivery is long overdue.
     RESPONSE_LONG_OVERDUE_WORKING_DAYS = 40
+    #: Working days a chaser waits after the last chaser of the same delivery.
+    CHASER_MIN_GAP_WORKING_DAYS = 10
     LOGO_MAX_BYTES = 2 * 1024 * 1024
     #: Largest proof file of a delivery (receipt scan, photo, fax report), in bytes.
     PROOF_MAX_BYTES = 10 * 1024 * 1024
@@ -256,6 +258,7 @@ _INT_SETTINGS += ("RESPONSE_ATTACHMENT_MAX_BYTES", "RESPONSE_EML_MAX_BYTES")
 _INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETRY_CAP")
 _INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES")
 _INT_SETTINGS += ("RESPONSE_DUE_WORKING_DAYS", "RESPONSE_LONG_OVERDUE_WORKING_DAYS")
+_INT_SETTINGS += ("CHASER_MIN_GAP_WORKING_DAYS",)
 
 
 def load_config(env=None, overrides=None):

@@ -117,6 +117,17 @@ def render_cover(delivery, link, coalition):
     return " / ".join(subjects), "\n\n---\n\n".join(texts), html
 
 
+def chaser_subject(delivery):
+    """The chaser's email subject, in its language(s)."""
+    subjects = []
+    langs = ("en", "ko") if str(delivery.language) == "both" else (str(delivery.language),)
+    for lang in langs:
+        with force_locale(lang):
+            title = localized(delivery.letter, "title", lang)
+            subjects.append(_("Follow-up: %(title)s", title=title))
+    return " / ".join(subjects)
+
+
 def save_cover(letter, lang, subject, body, actor=None):
     """Staff's cover message for `letter` in `lang` (flushed); both empty: back to the default."""
     cover = db.session.scalar(

@@ -128,10 +128,17 @@ class Delivery(TimestampMixin, db.Model):
     #: When to ask staff whether the recipient replied.
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: A chaser: a follow-up to this earlier delivery that was not answered in time.
+    chaser_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("deliveries.id", ondelete="SET NULL"), index=True
+    )
+    #: The chaser's follow-up text, in the delivery's language: its cover message when emailed.
+    chaser_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     letter = relationship("Letter")
     recipient = relationship("Recipient")
     document = relationship("Document")
+    chaser_of: Mapped["Delivery | None"] = relationship(remote_side=[id], foreign_keys=[chaser_of_id])
     batch: Mapped[DeliveryBatch | None] = relationship(back_populates="deliveries")
     events: Mapped[list["DeliveryEvent"]] = relationship(
         back_populates="delivery", order_by="DeliveryEvent.id", cascade="all, delete-orphan"

@@ -7,10 +7,11 @@ from email.utils import parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import escape
 
 from app.core.links import public_url
 from app.core.timeutil import utcnow
-from app.deliveries.covers import render_cover
+from app.deliveries.covers import chaser_subject, render_cover
 from app.deliveries.email import (
     NoAddress,
     attempt_email,
@@ -125,13 +126,22 @@ def start_attempt(delivery, document):
         sender=sender,
         to=destination,
         reply_to=reply_address(delivery.reply_token),
-        cover=render_cover(delivery, link, _display_name(sender)),
+        cover=_cover(delivery, link, _display_name(sender)),
         pdf=storage.read(document.token),
         filename=f"letter-{delivery.letter_id}-{delivery.language}.pdf",
         message_id=delivery.message_id,
         language=str(delivery.language),
         tag=reference_tag(delivery),
     )
+
+
+def _cover(delivery, link, coalition):
+    """The cover message; a chaser's is its own follow-up text."""
+    if delivery.chaser_of_id is None:
+        return render_cover(delivery, link, coalition)
+    text = delivery.chaser_text
+    html = str(escape(text)).replace("\n", "<br>\n")
+    return chaser_subject(delivery), text, html
 
 
 def _display_name(address):

@@ -21,6 +21,7 @@ from app.deliveries.queueing import hand_over, reply_address, work_after_commit
 from app.extensions import db
 from app.letters.models import Letter, LetterVersion
 from app.recipients.models import Recipient
+from app.timeline.chasers import chasers_of
 
 bp = Blueprint("deliveries", __name__, url_prefix="/staff")
 
@@ -195,6 +196,7 @@ def show(delivery_id):
         redact=lambda text: redact(text, delivery, show_contact),
         actor_name=actor_name,
         labels=LABELS,
+        chasers=[c for c in chasers_of(delivery) if c.status == DeliveryStatus.PLANNED],
     )
 
 

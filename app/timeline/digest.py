@@ -9,6 +9,7 @@ from app.core.i18n import localized
 from app.core.links import public_url
 from app.extensions import db
 from app.mail.services import queue_mail
+from app.timeline.chasers import pending_chasers
 from app.timeline.labels import STATE_LABELS, explain_clock, kind_label_text
 from app.timeline.overview import overdue_answers
 
@@ -21,8 +22,8 @@ def _staff():
     ).all()
 
 
-def digest_text(rows, lang):
-    """The digest's subject and plain text in `lang`."""
+def digest_text(rows, lang, chasers=0):
+    """The digest's subject and plain text in `lang`; `chasers`: how many wait for approval."""
     with force_locale(lang):
         subject = _("Overdue answers: %(num)d deliveries", num=len(rows))
         lines = [_("These deliveries have not been answered in time:"), ""]
@@ -35,6 +36,8 @@ def digest_text(rows, lang):
             lines.append("  " + _("waited %(num)d working days", num=clock["waited"]))
             lines.append("  " + explain_clock(clock, lang))
             lines.append("  " + public_url("deliveries.show", delivery_id=delivery.id))
+        if chasers:
+            lines += ["", _("Chasers prepared for your approval: %(num)d", num=chasers)]
         lines += ["", _("All deliveries awaiting an answer:"), public_url("timeline.awaiting")]
     return subject, "\n".join(lines) + "\n"
 
@@ -44,9 +47,9 @@ def queue_overdue_digest(today=None):
     rows = overdue_answers(today)
     if not rows:
         return []
-    ids = []
+    ids, chasers = [], len(pending_chasers())
     for user in _staff():
         lang = user.locale if user.locale in ("en", "ko") else "en"
-        subject, body = digest_text(rows, lang)
+        subject, body = digest_text(rows, lang, chasers)
         ids.append(queue_mail(user.email, subject, body).id)
     return ids

@@ -1,6 +1,7 @@
 """Deliveries awaiting an answer, with how long each has waited in working days, overdue ones first."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from app.deliveries.models import Delivery
 from app.deliveries.states import REACHED
@@ -12,10 +13,19 @@ _ORDER = {"long_overdue": 0, "overdue": 1, "awaiting": 2}
 
 
 def awaiting_answers(today=None):
-    """[{"delivery", "clock"}] for every delivery that reached its recipient and has no response yet."""
-    answered = sa.select(Response.id).where(Response.delivery_id == Delivery.id).exists()
+    """[{"delivery", "clock"}] for every delivery that reached its recipient and has no response yet
+    (a reply to one of its chasers answers it too)."""
+    chaser = aliased(Delivery)
+    chasers = sa.select(chaser.id).where(chaser.chaser_of_id == Delivery.id)
+    answered = (
+        sa.select(Response.id)
+        .where(sa.or_(Response.delivery_id == Delivery.id, Response.delivery_id.in_(chasers)))
+        .exists()
+    )
     deliveries = db.session.scalars(
-        sa.select(Delivery).where(Delivery.status.in_(REACHED), ~answered).order_by(Delivery.id)
+        sa.select(Delivery)
+        .where(Delivery.status.in_(REACHED), Delivery.chaser_of_id.is_(None), ~answered)
+        .order_by(Delivery.id)
     ).all()
     rows = []
     for delivery in deliveries:

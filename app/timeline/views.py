@@ -4,12 +4,17 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
+from app.deliveries.models import Delivery, DeliveryStatus
+from app.deliveries.planning import cancel_delivery, queue_delivery
+from app.deliveries.queueing import hand_over, work_after_commit
 from app.extensions import db
 from app.letters.models import Letter
+from app.timeline.chasers import pending_chasers
 from app.timeline.deadlines import due_working_days
 from app.timeline.evidence import check_upload, content_type, evidence_file, store_evidence
 from app.timeline.feed import forget_feed
@@ -158,6 +163,43 @@ def awaiting():
     return render_template(
         "timeline/awaiting.html",
         rows=awaiting_answers(),
+        chasers=pending_chasers(),
+        chaser_form=AcceptForm(),
         state_labels=STATE_LABELS,
         explain_clock=explain_clock,
     )
+
+
+def _planned_chaser(delivery_id):
+    chaser = db.get_or_404(Delivery, delivery_id)
+    if chaser.chaser_of_id is None or chaser.status != DeliveryStatus.PLANNED:
+        abort(404)
+    if not AcceptForm().validate_on_submit():
+        abort(400)
+    return chaser
+
+
+@bp.post("/chasers/<int:delivery_id>/approve")
+@role_required("editor")
+def approve_chaser(delivery_id):
+    chaser = _planned_chaser(delivery_id)
+    try:
+        queue_delivery(chaser, current_user, detail="Chaser approved by staff.")
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("deliveries.show", delivery_id=chaser.chaser_of_id))
+    work = work_after_commit([chaser])
+    db.session.commit()
+    hand_over(work)
+    flash(_("The chaser was approved and is on its way."), "success")
+    return redirect(url_for("deliveries.show", delivery_id=chaser.id))
+
+
+@bp.post("/chasers/<int:delivery_id>/discard")
+@role_required("editor")
+def discard_chaser(delivery_id):
+    chaser = _planned_chaser(delivery_id)
+    cancel_delivery(chaser, current_user, detail="Chaser discarded by staff.")
+    db.session.commit()
+    flash(_("The chaser was discarded."), "success")
+    return redirect(url_for("deliveries.show", delivery_id=chaser.chaser_of_id))
