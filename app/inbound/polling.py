@@ -92,12 +92,20 @@ def store_messages(state, mailbox, uidvalidity, fetched):
 
 
 def _insert(message, source):
-    """Insert one raw message unless its SHA-256 is stored already; its id, or None."""
+    """Insert one raw message unless it is stored already (same bytes, or same Message-ID); its id, or None.
+
+    A message re-delivered with another Received line has other bytes but the same Message-ID.
+    """
+    found_id = message_id(message.raw)
+    if found_id and db.session.scalar(
+        sa.select(InboundMessage.id).where(InboundMessage.message_id == found_id)
+    ):
+        return None
     values = {
         "sha256": hashlib.sha256(message.raw).hexdigest(),
         "raw": message.raw,
         "size": message.size,
-        "message_id": message_id(message.raw),
+        "message_id": found_id,
         "source": source[:300],
         "status": InboundStatus.RECEIVED,
         "received_at": utcnow(),

@@ -107,6 +107,15 @@ def test_same_message_twice_in_the_mailbox_is_stored_once(dovecot, reads):
     assert state().last_uid == 2
 
 
+def test_the_same_message_id_delivered_twice_with_other_bytes_is_stored_once(dovecot, reads):
+    again = b"Received: from relay.example by mx.example; Tue, 1 Dec 2026 10:00:00 +0000\r\n" + plain(1)
+    append(dovecot, reads, plain(1), again)
+
+    poll()
+
+    assert [row.raw for row in stored()] == [plain(1)]
+
+
 def test_crash_after_fetching_before_commit_loses_nothing(dovecot, reads, monkeypatch):
     append(dovecot, reads, plain(1), korean_reply_with_pdf())
     real_store = polling.store_messages
