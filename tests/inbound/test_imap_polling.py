@@ -39,7 +39,7 @@ def recreate(dovecot, mailbox):
 
 
 def poll():
-    return poll_mailbox.apply().get()
+    return poll_mailbox()
 
 
 def stored():

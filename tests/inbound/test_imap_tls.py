@@ -35,7 +35,7 @@ def test_mailbox_is_read_over_tls_with_the_certificate_checked(app, dovecot_tls,
     monkeypatch.setitem(app.config, "INBOUND_IMAP_URL", dovecot_tls.url(mailbox, scheme=scheme))
     monkeypatch.setitem(app.config, "INBOUND_IMAP_CA_FILE", str(dovecot_tls.certificate))
 
-    assert poll_mailbox.apply().get() == {"stored": 1}
+    assert poll_mailbox() == {"stored": 1}
     assert stored_raw() == [korean_reply_with_pdf()]
 
 
@@ -48,7 +48,7 @@ def test_untrusted_certificate_is_not_read(app, dovecot_tls, monkeypatch, caplog
     monkeypatch.setitem(app.config, "INBOUND_IMAP_CA_FILE", str(other))
 
     with caplog.at_level(logging.ERROR, logger="app.inbound.poll_tasks"):
-        result = poll_mailbox.apply().get()
+        result = poll_mailbox()
 
     assert "TLS failed" in result["error"]
     assert "TLS failed" in caplog.text

@@ -83,7 +83,7 @@ def test_task_logs_a_wrong_url_without_its_password(app, monkeypatch, caplog):
     monkeypatch.setitem(app.config, "INBOUND_IMAP_URL", "pop3://replies:hunter2@mail.example.org/")
 
     with caplog.at_level(logging.ERROR, logger="app.inbound.poll_tasks"):
-        result = poll_mailbox.apply().get()
+        result = poll_mailbox()
 
     assert "must start with imaps://" in result["error"]
     assert "must start with imaps://" in caplog.text

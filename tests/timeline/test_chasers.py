@@ -55,7 +55,7 @@ def test_the_digest_prepares_a_chaser_in_the_recipients_language_citing_the_orig
     make_user(role="editor")
     db.session.commit()
 
-    overdue_digest.apply().get()
+    overdue_digest()
 
     ((_rcpt, digest),) = inbox.wait_for(1)
     assert "Chasers prepared for your approval: 1" in digest.get_content()
