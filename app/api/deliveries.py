@@ -21,8 +21,9 @@ from app.api.fields import (
     url_field,
 )
 from app.api.letters import letter_or_not_found
+from app.api.recipients import recipient_input
 from app.api.responses import ResponseSummarySchema
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import NotFound
 from app.core.pagination import paginate
 from app.deliveries.display import actions, actor_name, redact
 from app.deliveries.models import ActorKind, Channel, Delivery, DeliveryBatch, DeliveryStatus
@@ -32,7 +33,6 @@ from app.deliveries.queueing import hand_over, reply_address, work_after_commit
 from app.documents.models import DocumentLanguage
 from app.extensions import db
 from app.letters.models import LetterVersion
-from app.recipients.models import Recipient
 from app.responses.display import responses_to
 
 SHA256 = {"pattern": "^[0-9a-f]{64}$"}
@@ -172,13 +172,6 @@ def _version_number(version_id):
     return version.number if version is not None else None
 
 
-def _recipient(recipient_id, name="recipient_id"):
-    recipient = db.session.get(Recipient, recipient_id)
-    if recipient is None:
-        raise ValidationError(_("No recipient with this id."), fields={name: _("Unknown recipient.")})
-    return recipient
-
-
 def _delivery_or_not_found(delivery_id):
     delivery = db.session.get(Delivery, delivery_id)
     if delivery is None:
@@ -194,7 +187,7 @@ def _delivery_or_not_found(delivery_id):
 def post_delivery(data, letter_id):
     """Plan a delivery of the letter's current version to one recipient (editor or admin)"""
     letter = letter_or_not_found(letter_id)
-    recipient = _recipient(data.pop("recipient_id"))
+    recipient = recipient_input(data.pop("recipient_id"), "recipient_id")
     delivery = plan_delivery(letter, recipient, actor=g.api_user, **data)
     db.session.commit()
     return delivery, 201, {"Location": url_for("api.get_delivery", delivery_id=delivery.id)}
@@ -248,7 +241,7 @@ def post_delivery_batch(data, letter_id):
     items = []
     for index, item in enumerate(data["deliveries"]):
         item = dict(item)
-        item["recipient"] = _recipient(item.pop("recipient_id"), f"deliveries.{index}.recipient_id")
+        item["recipient"] = recipient_input(item.pop("recipient_id"), f"deliveries.{index}.recipient_id")
         items.append(item)
     batch = plan_batch(letter, items, g.api_user, note=data.get("note", ""))
     db.session.commit()

@@ -15,12 +15,12 @@ from app.api.document_schemas import (
 )
 from app.api.errors import Error
 from app.api.letters import letter_or_not_found
+from app.api.recipients import recipient_input
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.documents.dispatch import ensure_document
 from app.documents.verify import verify_pdf
 from app.documents.views import document_or_none, send_document
-from app.extensions import db, limiter
-from app.recipients.models import Recipient
+from app.extensions import limiter
 
 
 class PayloadTooLarge(DomainError):
@@ -31,15 +31,6 @@ class PayloadTooLarge(DomainError):
 class RenderFailed(DomainError):
     code = "render_failed"
     status = 409
-
-
-def _recipient(recipient_id):
-    if recipient_id is None:
-        return None
-    recipient = db.session.get(Recipient, recipient_id)
-    if recipient is None:
-        raise ValidationError(_("No recipient with this id."), fields={"recipient": _("Unknown recipient.")})
-    return recipient
 
 
 @bp.route("/letters/<int:letter_id>/pdf", methods=["GET"])
@@ -63,7 +54,8 @@ def _recipient(recipient_id):
 def get_letter_pdf(query, letter_id):
     """The letter's signed PDF as it stands now (lang en, ko or both; default en)"""
     letter = letter_or_not_found(letter_id)
-    recipient = _recipient(query.get("recipient"))
+    recipient_id = query.get("recipient")
+    recipient = None if recipient_id is None else recipient_input(recipient_id, "recipient")
     document = ensure_document(letter, query["lang"], recipient, query.get("variant"))
     if document.is_ready:
         return send_document(document, 0, private=True)

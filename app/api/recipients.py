@@ -20,7 +20,7 @@ from app.api.fields import (
     text,
     url_field,
 )
-from app.core.errors import NotFound
+from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.recipients.models import Recipient, RecipientKind
 from app.recipients.services import create_recipient, search_recipients, update_recipient
@@ -137,6 +137,14 @@ def _flatten(data):
         for lang, value in data.get(part, {}).items():
             flat[f"{part}_{lang}"] = value
     return flat
+
+
+def recipient_input(recipient_id, name):
+    """The recipient a request body or query names under `name`; an unknown one is a 422 on that input."""
+    recipient = db.session.get(Recipient, recipient_id)
+    if recipient is None:
+        raise ValidationError(_("No recipient with this id."), fields={name: _("Unknown recipient.")})
+    return recipient
 
 
 def recipient_or_not_found(recipient_id):
