@@ -16,6 +16,7 @@ def create_app(settings=None):
     app = Flask(__name__, instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    keep_public_pages(app)
     guard_hosts(app)
     if app.config["PROXY_COUNT"]:
         # Behind a reverse proxy the client's address is in X-Forwarded-For; rate limits need it.
@@ -33,6 +34,13 @@ def create_app(settings=None):
     register_cli(app)
     register_celery(app)
     return app
+
+
+def keep_public_pages(app):
+    """Innermost: the host check and the proxy fix run before a kept page is served."""
+    from app.core.page_cache import install
+
+    install(app)
 
 
 def guard_hosts(app):

@@ -6,6 +6,7 @@ from flask import current_app
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core.cache import get_cache
 from app.core.i18n import localized_date
+from app.core.page_cache import forget_pages
 from app.core.sanitizing import render_markdown
 from app.core.timeutil import utcnow
 from app.documents.public import public_document_keys
@@ -31,6 +32,7 @@ def campaign_page_data(slug, lang):
 
 def forget_campaign(campaign):
     get_cache().delete(*(_key(campaign.slug, lang) for lang in current_app.config["LANGUAGES"]))
+    forget_pages(current_app)
 
 
 def forget_letter(letter):

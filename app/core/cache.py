@@ -52,9 +52,13 @@ class RedisCache:
 
 def get_cache():
     """The app's cache, made on first use from CACHE_URL."""
-    cache = current_app.extensions.get("undersigned_cache")
+    return cache_for(current_app)
+
+
+def cache_for(app):
+    cache = app.extensions.get("undersigned_cache")
     if cache is None:
-        url = current_app.config["CACHE_URL"]
+        url = app.config["CACHE_URL"]
         cache = RedisCache(url) if url.startswith(("redis://", "rediss://")) else MemoryCache()
-        current_app.extensions["undersigned_cache"] = cache
+        app.extensions["undersigned_cache"] = cache
     return cache

@@ -7,6 +7,7 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app.core.page_cache import PREFIXES as PUBLIC_PAGE_PREFIX
 from app.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
@@ -42,6 +43,8 @@ def configure_i18n(app):
     def remember_language():
         if request.blueprint == "api":
             return  # there ?lang= names a document's language, and the API keeps no session
+        if request.path.startswith(PUBLIC_PAGE_PREFIX) and "lang" not in session:
+            return  # a reader's public page stays cookie-free, so it can be kept (core.page_cache)
         chosen = request.args.get("lang")
         if chosen in app.config["LANGUAGES"] and session.get("lang") != chosen:
             session["lang"] = chosen

@@ -11,6 +11,7 @@ from flask import current_app
 from jinja2 import TemplateError
 
 from app.core.errors import ValidationError
+from app.core.page_cache import forget_pages
 from app.core.timeutil import utcnow
 from app.documents.models import Document, DocumentStatus, FailureReason
 from app.documents.services import claim_document, render_document
@@ -90,8 +91,10 @@ def render(document_id):
             log.exception("document %s: unexpected render error", document_id)
             reason = FailureReason.RENDER
         _record_failure(document_id, error, reason)
+        forget_pages(current_app)
         return
     db.session.commit()
+    forget_pages(current_app)  # the public page offers the new PDF
 
 
 @shared_task(name="pdf.sweep")

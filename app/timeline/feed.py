@@ -10,6 +10,7 @@ from app.campaigns.models import Campaign, CampaignStatus
 from app.core.cache import get_cache
 from app.core.i18n import current_language
 from app.core.links import public_url
+from app.core.page_cache import forget_pages
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.timeline.public import event_data, public_events
@@ -24,6 +25,7 @@ def _key(slug, lang):
 
 def forget_feed(campaign):
     get_cache().delete(*(_key(campaign.slug, lang) for lang in current_app.config["LANGUAGES"]))
+    forget_pages(current_app)
 
 
 def _entry_id(event):
