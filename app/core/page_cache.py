@@ -10,7 +10,7 @@ what may be cached (today the campaign page and its Atom feed). The language is 
 `?lang=` when the URL names it, else the best match of `Accept-Language` (the answers say
 `Vary: Accept-Language, Cookie`).
 
-Staff changes reach every process: `forget()` empties this process's pages at once and bumps a
+Staff changes reach every process: `forget()` expires this process's pages at once and bumps a
 generation number in the shared cache, which each process reads at most once a second.
 
 Why a WSGI middleware rather than a view: serving the kept bytes from here skips the app's
@@ -63,6 +63,7 @@ class PageCache:
         self.cookie = app.config.get("SESSION_COOKIE_NAME", "session") + "="
         self.remember = app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "="
         self._pages = {}
+        self._building = set()
         self._accept = {}
         self._lock = threading.Lock()
         self._generation = None
@@ -74,9 +75,15 @@ class PageCache:
         with self._lock:
             self._pages.clear()
 
+    def expire(self):
+        """Every page is built again by the next reader; meanwhile the others get the old one."""
+        with self._lock:
+            for page in self._pages.values():
+                page.expires = 0
+
     def forget(self):
-        """Staff changed something public: drop the pages here and tell the other processes."""
-        self.clear()
+        """Staff changed something public: expire the pages here and tell the other processes."""
+        self.expire()
         cache = self._shared()
         try:
             generation = (cache.get(GENERATION_KEY) or 0) + 1
@@ -93,9 +100,21 @@ class PageCache:
             return self.wsgi_app(environ, start_response)
         self._check_generation()
         page = self._pages.get(key)
-        if page is not None and page.expires > time.monotonic():
+        if page is not None and (page.expires > time.monotonic() or not self._claim(key)):
+            # Fresh, or expired while another thread builds the new one: readers do not queue behind it.
             return self._serve(page, environ, start_response, hit=True)
-        return self._build(key, environ, start_response)
+        try:
+            return self._build(key, environ, start_response)
+        finally:
+            self._building.discard(key)
+
+    def _claim(self, key):
+        """Whether this thread is the one that builds the expired page again."""
+        with self._lock:
+            if key in self._building:
+                return False
+            self._building.add(key)
+            return True
 
     def _key(self, environ):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -137,7 +156,7 @@ class PageCache:
             return
         if generation != self._generation:
             self._generation = generation
-            self.clear()
+            self.expire()
 
     def _shared(self):
         from app.core.cache import cache_for
