@@ -36,6 +36,16 @@ def _env_int(name, default):
         raise ConfigError(f"{name} must be a whole number, got {value!r}.") from None
 
 
+def _env_float(name, default):
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {value!r}.") from None
+
+
 def _env_bool(name, default):
     value = _env(name)
     if value is None:
@@ -103,6 +113,14 @@ class Config:
     RESPONSE_EML_MAX_BYTES = 15 * 1024 * 1024
     #: A form sent sooner than this after it was shown is held as a probable bot.
     SIGN_ON_MIN_SECONDS = 3
+    #: Under overload (app/core/overload.py): a sign-on that waited longer than this in the queue is
+    #: refused at once; one past the deadline when about to commit is rolled back; both answer 503.
+    SIGN_ON_QUEUE_SECONDS = 1.0
+    SIGN_ON_DEADLINE_SECONDS = 1.8
+    #: Sign-ons that run at once in one process (0: as many as it has threads).
+    SIGN_ON_CONCURRENCY = 0
+    #: What a 503 "busy" answer tells clients to wait before trying again, in seconds.
+    BUSY_RETRY_AFTER_SECONDS = 60
     CONFIRMATION_REMINDER_HOURS = 24
     CONFIRMATION_EXPIRY_DAYS = 7
     #: Personal data of a closed letter's signatories is anonymized this long after closing.
@@ -259,6 +277,9 @@ _INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETR
 _INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES")
 _INT_SETTINGS += ("RESPONSE_DUE_WORKING_DAYS", "RESPONSE_LONG_OVERDUE_WORKING_DAYS")
 _INT_SETTINGS += ("CHASER_MIN_GAP_WORKING_DAYS",)
+_INT_SETTINGS += ("SIGN_ON_CONCURRENCY", "BUSY_RETRY_AFTER_SECONDS")
+#: Settings in seconds, with a fraction, that the environment may override.
+_FLOAT_SETTINGS = ("SIGN_ON_QUEUE_SECONDS", "SIGN_ON_DEADLINE_SECONDS")
 
 
 def load_config(env=None, overrides=None):
@@ -280,6 +301,8 @@ def load_config(env=None, overrides=None):
     settings["PROXY_COUNT"] = _env_int("PROXY_COUNT", settings["PROXY_COUNT"])
     for key in _INT_SETTINGS:
         settings[key] = _env_int(key, settings[key])
+    for key in _FLOAT_SETTINGS:
+        settings[key] = _env_float(key, settings[key])
     settings["SIGNATORY_RETENTION_DAYS"] = _env_int(
         "SIGNATORY_RETENTION_DAYS", settings["SIGNATORY_RETENTION_DAYS"]
     )

@@ -29,6 +29,7 @@ def create_app(settings=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_overload(app)
     register_security_headers(app)
     register_input_checks(app)
     register_cli(app)
@@ -128,6 +129,12 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.core.error_pages import register
+
+    register(app)
+
+
+def register_overload(app):
+    from app.core.overload import register
 
     register(app)
 

@@ -23,6 +23,7 @@ from app.campaigns.models import Campaign
 from app.core.errors import ValidationError
 from app.core.forms import choices
 from app.core.i18n import current_language
+from app.core.overload import admitted, before_commit
 from app.extensions import csrf, db
 from app.letters.models import PUBLIC_LETTER_STATUSES, Letter, LetterStatus, LetterVersion
 from app.mail.services import send_queued
@@ -175,7 +176,8 @@ def sign(letter_id):
         form.started.data = form_started_token()
         form.form_errors.append(_("This form has expired. Your answers are kept; please send it again."))
         return _show(letter, form, 400)
-    return _submit(letter, form)
+    with admitted("sign_on"):
+        return _submit(letter, form)
 
 
 def _submit(letter, form):
@@ -200,6 +202,7 @@ def _submit(letter, form):
                 field.errors = [str(message)]
         form.form_errors.append(str(error.message))
         return _show(letter, form, 409 if error.code == "letter_not_open" else 422)
+    before_commit()  # past the deadline: rolled back, answered 503, nothing written
     if logo is not None and result.outcome == "created":
         # Only now, past every check: a held, dropped or duplicate sign-on leaves no file behind.
         result.signature.signatory.logo_path = save_logo(logo)
