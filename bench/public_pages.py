@@ -25,7 +25,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.sign_on_spike import DEFAULT_CONFIG, NPROC, ROOT, VENV_BIN, Server, environment, machine  # noqa: E402
+from bench.sign_on_spike import (  # noqa: E402
+    DEFAULT_CONFIG,
+    NPROC,
+    ROOT,
+    VENV_BIN,
+    Server,
+    environment,
+    machine,
+)
 
 DB_NAME = "undersigned_bench_pages"
 PORT = 8031
@@ -134,7 +142,8 @@ def main():
 
     hello = (rows["hello"]["per_s"] + rows["hello again"]["per_s"]) / 2
     worker_class, workers, threads = DEFAULT_CONFIG
-    print(f"public pages under read load, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, nproc {NPROC}, CPU {machine()}")
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    print(f"public pages under read load, {when}, nproc {NPROC}, CPU {machine()}")
     print(
         f"python {platform.python_version()}; gunicorn {worker_class} {workers} workers x {threads} threads; "
         f"wrk -t2 -c{args.connections} -d{args.seconds}s on the same machine"
@@ -142,8 +151,8 @@ def main():
     print(f"{'page':34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'non-2xx':>9}")
     for name in ("hello", "hello again"):
         row = rows[name]
-        print(f"{'hello-world Flask (' + name + ')':34}{row['per_s']:>9.0f}{row['p50']:>9.2f}{row['p99']:>9.2f}"
-              f"{'':>8}{row['non_2xx']:>9}")
+        label = f"hello-world Flask ({name})"
+        print(f"{label:34}{row['per_s']:>9.0f}{row['p50']:>9.2f}{row['p99']:>9.2f}{'':>8}{row['non_2xx']:>9}")
     for count in (300, 3000):
         for lang in ("en", "ko"):
             row = rows[count][lang]

@@ -14,6 +14,7 @@ Each refusal is the same clear page, 503 with `Retry-After`: "busy, your signatu
 recorded, try again in a minute". The database being unreachable (restarting) earns it too.
 """
 
+import contextlib
 import threading
 import time
 
@@ -39,7 +40,8 @@ def set_arrival(moment):
 
 
 def arrived_at():
-    return getattr(_arrival, "value", None) or request.environ.setdefault("undersigned.arrived", time.monotonic())
+    stamped = getattr(_arrival, "value", None)
+    return stamped or request.environ.setdefault("undersigned.arrived", time.monotonic())
 
 
 def waited():
@@ -89,9 +91,12 @@ def before_commit():
 
 
 def busy_page():
-    message = _("We are very busy right now. Nothing you sent was recorded: please try again in a minute.")
     if request.endpoint == "signatures.sign":
-        message = _("We are very busy right now. Your signature was not recorded: please try again in a minute.")
+        message = _(
+            "We are very busy right now. Your signature was not recorded: please try again in a minute."
+        )
+    else:
+        message = _("We are very busy right now. Nothing you sent was recorded: please try again in a minute.")
     retry = str(current_app.config["BUSY_RETRY_AFTER_SECONDS"])
     headers = {"Retry-After": retry, "Cache-Control": "no-store"}
     if request.path.startswith("/api/"):
@@ -111,8 +116,6 @@ def register(app):
     @app.errorhandler(sqlalchemy.exc.InterfaceError)
     def database_unavailable(error):
         app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
-        try:
+        with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):
             db.session.rollback()
-        except sqlalchemy.exc.SQLAlchemyError:
-            pass
         return busy_page()

@@ -86,7 +86,8 @@ def test_with_the_database_down_readers_and_signers_get_the_busy_page(tmp_path):
         client = app.test_client()
         page = client.get("/c/some-campaign", headers={"Accept-Language": "en"})
         assert "Nothing you sent was recorded" in _refused(page)
-        posted = client.post("/letters/1/sign", data={"name_en": "Someone"}, headers={"Accept-Language": "ko"})
+        korean = {"Accept-Language": "ko"}
+        posted = client.post("/letters/1/sign", data={"name_en": "Someone"}, headers=korean)
         assert "서명이 기록되지 않았습니다" in _refused(posted, "ko")
         api = client.get("/api/v1/campaigns", headers={"Authorization": "Bearer nothing"})
         assert api.status_code == 503 and api.get_json()["error"]["code"] == "busy"
