@@ -96,7 +96,9 @@ def busy_page():
             "We are very busy right now. Your signature was not recorded: please try again in a minute."
         )
     else:
-        message = _("We are very busy right now. Nothing you sent was recorded: please try again in a minute.")
+        message = _(
+            "We are very busy right now. Nothing you sent was recorded: please try again in a minute."
+        )
     retry = str(current_app.config["BUSY_RETRY_AFTER_SECONDS"])
     headers = {"Retry-After": retry, "Cache-Control": "no-store"}
     if request.path.startswith("/api/"):
