@@ -68,6 +68,8 @@ def opened(response):
     """The ZIP of a download: {path inside the pack's folder: bytes}."""
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=delivery-")
+    assert response.headers["Cache-Control"] == "no-store"
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     names = archive.namelist()
     folder = names[0].split("/", 1)[0]
@@ -156,6 +158,8 @@ def test_an_emailed_delivery_has_its_pdf_signatories_server_reply_dsn_and_a_sign
         assert hashlib.sha256(files[name]).hexdigest() in text, name
     manifest_holds_every_file(files)
 
+    documented = api.validator.operation("/api/v1/deliveries/{delivery_id}/evidence", "GET")
+    assert set(documented["responses"]["200"]["content"]) == {"application/zip"}
     by_api = opened(api.as_role("viewer").get(f"/deliveries/{delivery.id}/evidence"))
     assert set(by_api) == set(files)
     assert by_api[pdf_name] == pdf and by_api["proof/record.txt"] == files["proof/record.txt"]
@@ -187,8 +191,8 @@ def test_a_post_delivery_in_korean_carries_its_tracking_record_and_korean_labels
     manifest_holds_every_file(files)
 
 
-def test_a_hand_delivery_carries_its_photo(client, auth):
-    delivery = make_delivery("en", channel=Channel.HAND, destination="")
+def test_a_hand_delivery_in_both_languages_carries_its_photo(client, auth):
+    delivery = make_delivery("both", channel=Channel.HAND, destination="")
     auth.login("editor")
     fields = {"day": date.today().isoformat(), "delivered_by": "Kim Volunteer", "received_by": "Front desk"}
     record(client, delivery, "hand", fields)
@@ -200,6 +204,10 @@ def test_a_hand_delivery_carries_its_photo(client, auth):
     db.session.expire_all()
     assert hashlib.sha256(stored).hexdigest() == db.session.get(Delivery, delivery.id).proofs[0].sha256
     assert "Kim Volunteer" not in files["proof/record.txt"].decode()
+    assert "Channel / 방법: Hand delivery / " in files["proof/record.txt"].decode()
+    lines = pdf_lines(files["summary.pdf"])
+    assert f"Evidence of delivery {delivery.id} / 발송 {delivery.id} 증빙 자료" in lines
+    assert any(hashlib.sha256(stored).hexdigest() in line for line in lines)
     manifest_holds_every_file(files)
 
 
