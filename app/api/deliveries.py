@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from app.api import bp
 from app.api.auth import token_required
+from app.api.errors import Error
 from app.api.fields import (
     Integer,
     List,
@@ -23,9 +24,11 @@ from app.api.fields import (
 from app.api.letters import letter_or_not_found
 from app.api.recipients import recipient_input
 from app.api.responses import ResponseSummarySchema
+from app.core.downloads import attachment
 from app.core.errors import NotFound
 from app.core.pagination import paginate
 from app.deliveries.display import actions, actor_name, redact
+from app.deliveries.evidence import ZIP_TYPE, evidence_pack
 from app.deliveries.models import ActorKind, Channel, Delivery, DeliveryBatch, DeliveryStatus
 from app.deliveries.planning import plan_batch, plan_delivery, transition
 from app.deliveries.progress import batch_counts
@@ -213,6 +216,26 @@ def list_deliveries(query, letter_id):
 def get_delivery(delivery_id):
     """A delivery: its state, history and document; the destination for editors only"""
     return _delivery_or_not_found(delivery_id)
+
+
+@bp.route("/deliveries/<int:delivery_id>/evidence", methods=["GET"])
+@token_required("viewer")
+@bp.alt_response(
+    200,
+    schema={"type": "string", "format": "binary"},
+    content_type=ZIP_TYPE,
+    description="The evidence pack: the PDF as delivered, its signatory list, the channel's proof, "
+    "the timeline, a signed summary PDF and a manifest of SHA-256 hashes",
+    success=True,
+)
+@bp.errors(404)
+@bp.alt_response(
+    409, schema=Error, description="No delivered PDF yet (a planned delivery), or no longer stored"
+)
+def get_delivery_evidence(delivery_id):
+    """A delivery's evidence pack, as a ZIP"""
+    name, data = evidence_pack(_delivery_or_not_found(delivery_id))
+    return attachment(data, ZIP_TYPE, name)
 
 
 @bp.route("/deliveries/<int:delivery_id>/transitions", methods=["POST"])

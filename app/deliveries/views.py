@@ -8,10 +8,12 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.auth.access import role_required, staff_required
+from app.core.downloads import attachment
 from app.core.errors import DomainError
 from app.core.i18n import current_language
 from app.deliveries.checks import DELIVERABLE
 from app.deliveries.display import actions, actor_name, redact
+from app.deliveries.evidence import ZIP_TYPE, evidence_pack
 from app.deliveries.forms import LANGUAGE_LABELS, DecisionForm, PlanForm, default_channel
 from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS
 from app.deliveries.models import Delivery, DeliveryBatch, DeliveryStatus
@@ -198,6 +200,14 @@ def show(delivery_id):
         labels=LABELS,
         chasers=[c for c in chasers_of(delivery) if c.status == DeliveryStatus.PLANNED],
     )
+
+
+@bp.get("/deliveries/<int:delivery_id>/evidence.zip")
+@staff_required
+def evidence(delivery_id):
+    """The delivery's evidence pack; a planned delivery (no PDF yet) answers 409 with why."""
+    name, data = evidence_pack(db.get_or_404(Delivery, delivery_id))
+    return attachment(data, ZIP_TYPE, name)
 
 
 @bp.post("/deliveries/<int:delivery_id>/transition")
