@@ -164,6 +164,8 @@ class Config:
     INBOUND_POLL_SECONDS = 60
     #: A message bigger than this (bytes) is stored by its headers and size only.
     INBOUND_MAX_BYTES = 25 * 1024 * 1024
+    #: A short or typical reply arriving within this many minutes of the send is an automatic one.
+    AUTO_REPLY_MINUTES = 10
 
     # Check that the database is migrated and the broker is reachable when serving.
     PREFLIGHT_CHECKS = True
@@ -256,7 +258,7 @@ _INT_SETTINGS += ("MAIL_MAX_ATTEMPTS", "MAIL_RETENTION_DAYS", "CELERY_BROKER_TIM
 _INT_SETTINGS += ("PROOF_MAX_BYTES",)
 _INT_SETTINGS += ("RESPONSE_ATTACHMENT_MAX_BYTES", "RESPONSE_EML_MAX_BYTES")
 _INT_SETTINGS += ("DELIVERY_MAX_ATTEMPTS", "DELIVERY_RETRY_BASE", "DELIVERY_RETRY_CAP")
-_INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES")
+_INT_SETTINGS += ("INBOUND_POLL_SECONDS", "INBOUND_MAX_BYTES", "AUTO_REPLY_MINUTES")
 _INT_SETTINGS += ("RESPONSE_DUE_WORKING_DAYS", "RESPONSE_LONG_OVERDUE_WORKING_DAYS")
 _INT_SETTINGS += ("CHASER_MIN_GAP_WORKING_DAYS",)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.inbound.references import reference_numbers
+from app.inbound.receipt_numbers import reference_numbers
 
 
 @pytest.mark.parametrize(
