@@ -73,3 +73,11 @@ class DecisionForm(FlaskForm):
 
     to = HiddenField()
     detail = StringField(_l("Note (optional)"), validators=[Length(max=1000)])
+
+
+class ReferenceForm(FlaskForm):
+    """One click: a number found in a response becomes the delivery's reference."""
+
+    reference = HiddenField()
+    #: The response the number was read from ("" when none).
+    response_id = HiddenField()

@@ -125,6 +125,8 @@ class Delivery(TimestampMixin, db.Model):
     partner_name: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Tracking number, fax report, hand-delivery receipt, portal reference (free text).
     proof: Mapped[str] = mapped_column(sa.Text, default="")
+    #: When the first automatic reply arrived (the recipient's system acknowledged it); set once.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: When to ask staff whether the recipient replied.
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -14,15 +14,17 @@ from app.core.i18n import current_language
 from app.deliveries.checks import DELIVERABLE
 from app.deliveries.display import actions, actor_name, redact
 from app.deliveries.evidence import ZIP_TYPE, evidence_pack
-from app.deliveries.forms import LANGUAGE_LABELS, DecisionForm, PlanForm, default_channel
+from app.deliveries.forms import LANGUAGE_LABELS, DecisionForm, PlanForm, ReferenceForm, default_channel
 from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS
 from app.deliveries.models import Delivery, DeliveryBatch, DeliveryStatus
 from app.deliveries.planning import plan_batch, transition
 from app.deliveries.progress import batch_counts
 from app.deliveries.queueing import hand_over, reply_address, work_after_commit
+from app.deliveries.registration import set_reference
 from app.extensions import db
 from app.letters.models import Letter, LetterVersion
 from app.recipients.models import Recipient
+from app.responses.models import Response
 from app.timeline.chasers import chasers_of
 
 bp = Blueprint("deliveries", __name__, url_prefix="/staff")
@@ -228,3 +230,30 @@ def decide(delivery_id):
     hand_over(work)
     flash(_("The delivery is now: %(state)s.", state=state), "info")
     return redirect(url_for(".show", delivery_id=delivery_id))
+
+
+@bp.post("/deliveries/<int:delivery_id>/reference")
+@role_required("editor")
+def set_reference_number(delivery_id):
+    """Take a number found in a response as the delivery's reference; back to where it was clicked."""
+    delivery = db.get_or_404(Delivery, delivery_id)
+    form = ReferenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    response_id = form.response_id.data or ""
+    known = response_id.isascii() and response_id.isdigit() and len(response_id) < 10
+    response = db.session.get(Response, int(response_id)) if known else None
+    back = (
+        url_for("responses.show", response_id=response.id)
+        if response is not None
+        else url_for(".show", delivery_id=delivery.id)
+    )
+    try:
+        set_reference(delivery, form.reference.data, current_user, response=response)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("The delivery's reference is now %(number)s.", number=delivery.reference), "info")
+    return redirect(back)

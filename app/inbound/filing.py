@@ -7,6 +7,8 @@ from flask import current_app
 from app.core.timeutil import utcnow
 from app.deliveries.models import DeliveryStatus
 from app.deliveries.states import can_move
+from app.inbound.acknowledgements import acknowledge
+from app.inbound.auto_replies import automatic_reason
 from app.inbound.matching import match_dsn, match_reply
 from app.inbound.models import InboundStatus
 from app.inbound.names import safe_filename
@@ -38,12 +40,15 @@ def file_message(inbound):
     if parsed.dsn:
         return _file_dsn(inbound, parsed)
     matched = match_reply(parsed)
-    kind = "auto_reply" if parsed.is_auto_reply else "reply"
     if matched.delivery is None:
-        return hold(inbound, kind, matched.reason)
-    reason = matched.reason + (f"; automatic reply ({parsed.auto_reply})" if parsed.is_auto_reply else "")
-    inbound.response = make_response(matched.delivery, parsed, inbound.raw)
-    return _filed(inbound, matched.delivery, kind, reason)
+        return hold(inbound, "auto_reply" if parsed.is_auto_reply else "reply", matched.reason)
+    arrived = parsed.date or inbound.received_at or utcnow()
+    automatic = automatic_reason(parsed, matched.delivery, arrived)
+    reason = matched.reason + (f"; automatic reply ({automatic})" if automatic else "")
+    inbound.response = make_response(matched.delivery, parsed, inbound.raw, automatic=bool(automatic))
+    if automatic:
+        acknowledge(matched.delivery, inbound.response, arrived)
+    return _filed(inbound, matched.delivery, "auto_reply" if automatic else "reply", reason)
 
 
 def readable(inbound):
@@ -58,7 +63,10 @@ def readable(inbound):
 def assign_message(inbound, delivery, actor):
     """Staff file a held message to `delivery`: it becomes a response there. Flushes only."""
     parsed = readable(inbound) or ParsedMessage(subject=inbound.subject)
-    inbound.response = make_response(delivery, parsed, inbound.raw)
+    automatic = parsed.is_auto_reply or inbound.kind == "auto_reply"
+    inbound.response = make_response(delivery, parsed, inbound.raw, automatic=automatic)
+    if automatic:
+        acknowledge(delivery, inbound.response, parsed.date or inbound.received_at or utcnow())
     return _filed(
         inbound,
         delivery,
@@ -118,8 +126,11 @@ def _attach(response, data, filename, content_type):
     )
 
 
-def make_response(delivery, parsed, raw):
-    """A response on `delivery` from a parsed reply: its attachments and the raw email stored."""
+def make_response(delivery, parsed, raw, automatic=None):
+    """A response on `delivery` from a parsed reply: its attachments and the raw email stored.
+
+    `automatic`: whether it is an automatic reply (None: as its headers say)."""
+    automatic = parsed.is_auto_reply if automatic is None else automatic
     received = parsed.date or utcnow()
     response = Response(
         letter_id=delivery.letter_id,
@@ -127,9 +138,7 @@ def make_response(delivery, parsed, raw):
         delivery_id=delivery.id,
         channel=ResponseChannel.EMAIL,
         classification=(
-            ResponseClassification.AUTOMATIC_REPLY
-            if parsed.is_auto_reply
-            else ResponseClassification.SUBSTANTIVE
+            ResponseClassification.AUTOMATIC_REPLY if automatic else ResponseClassification.SUBSTANTIVE
         ),
         received_on=received.date(),
         subject=parsed.subject[:998],

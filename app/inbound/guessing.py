@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.deliveries.covers import cover_text
 from app.deliveries.models import Channel, Delivery
 from app.extensions import db
+from app.inbound.domains import learnable_domain
 from app.inbound.models import InboundMessage, InboundStatus
 
 #: Deliveries looked at for guesses: the latest sent by email.
@@ -51,7 +52,9 @@ def _learned_domains():
     )
     learned = {}
     for recipient_id, sender in rows:
-        learned.setdefault(recipient_id, set()).add(sender.rpartition("@")[2].lower())
+        domain = learnable_domain(sender)
+        if domain:
+            learned.setdefault(recipient_id, set()).add(domain)
     return learned
 
 
@@ -79,7 +82,7 @@ def guesses(parsed):
     """Up to MAX_GUESSES deliveries the message may answer, the best first, each with its reasons."""
     if parsed is None:
         return []
-    sender_domain = parsed.sender.rpartition("@")[2].lower()
+    sender_domain = learnable_domain(parsed.sender)
     subject, quoted, covers = _fold(parsed.subject), _quoted(parsed.text), {}
     deliveries = db.session.scalars(
         sa.select(Delivery)
@@ -93,5 +96,6 @@ def guesses(parsed):
         reasons = _reasons(delivery, sender_domain, subject, quoted, covers, learned)
         if reasons:
             found.append(Guess(delivery, tuple(reasons)))
-    found.sort(key=lambda guess: -len(guess.reasons))
+    # The sender's own domain, or one learned for the recipient, goes first among equals.
+    found.sort(key=lambda guess: (-len(guess.reasons), guess.reasons[0][0] not in ("domain", "learned")))
     return found[:MAX_GUESSES]

@@ -1,4 +1,5 @@
-"""Which delivery a message answers, and why: plus-address, In-Reply-To, References, subject tag."""
+"""Which delivery a message answers, and why: plus-address, In-Reply-To, References, subject tag,
+and last the sender's domain learned from the recipient's earlier replies."""
 
 import re
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from flask import current_app
 from app.deliveries.models import Delivery
 from app.deliveries.reply_address import token_from_address
 from app.extensions import db
+from app.inbound.learned import by_learned_domain
 from app.inbound.parsing import ADDRESS_HEADERS
 
 #: The reference tag outgoing subjects may carry: [UNDERSIGNED-<first 10 hex digits of the token>].
@@ -92,7 +94,12 @@ def match_reply(parsed):
         or by_message_ids(parsed.references, "References")
         or by_tag(parsed.subject)
     )
-    return matched or Match(None, "no reply address, In-Reply-To, References or subject tag of ours")
+    if matched:
+        return matched
+    learned = by_learned_domain(parsed)
+    if learned:
+        return Match(*learned)
+    return Match(None, "no reply address, In-Reply-To, References or subject tag of ours")
 
 
 def match_dsn(parsed):

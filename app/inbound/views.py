@@ -12,7 +12,7 @@ from app.inbound.filing import assign_message, discard_message, move_message, re
 from app.inbound.forms import AssignForm, DiscardForm
 from app.inbound.guessing import guesses
 from app.inbound.models import InboundMessage, InboundStatus
-from app.inbound.references import reference_numbers
+from app.inbound.receipt_numbers import reference_numbers
 
 bp = Blueprint("inbound", __name__, url_prefix="/staff/inbound")
 

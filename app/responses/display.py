@@ -4,6 +4,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.inbound.models import InboundMessage
+from app.inbound.receipt_numbers import numbers_in
 from app.responses.models import Response, ResponseAttachment
 
 
@@ -11,6 +13,35 @@ def responses_to(delivery):
     """The responses that answer `delivery`, oldest first."""
     query = sa.select(Response).where(Response.delivery_id == delivery.id)
     return list(db.session.scalars(query.order_by(Response.received_on, Response.id)))
+
+
+def response_numbers(response):
+    """The receipt or registration numbers the response's subject and text give."""
+    return numbers_in(response.subject, response.text)
+
+
+def delivery_replies(delivery):
+    """The delivery's responses for its page: answers, automatic replies (collapsed, each with why it
+    was taken for one) and the numbers they give, as plain data."""
+    responses = responses_to(delivery)
+    automatic = [r for r in responses if r.is_automatic]
+    reasons = dict(
+        db.session.execute(
+            sa.select(InboundMessage.response_id, InboundMessage.reason).where(
+                InboundMessage.response_id.in_([r.id for r in automatic])
+            )
+        ).all()
+    )
+    numbers = []
+    for response in responses:
+        for number in response_numbers(response):
+            if number not in (n["number"] for n in numbers):
+                numbers.append({"number": number, "response_id": response.id})
+    return {
+        "answers": [r for r in responses if not r.is_automatic],
+        "automatic": [{"response": r, "reason": reasons.get(r.id, "")} for r in automatic],
+        "numbers": numbers,
+    }
 
 
 def letter_responses(letter):

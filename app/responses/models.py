@@ -70,6 +70,15 @@ class Response(TimestampMixin, db.Model):
     def __repr__(self):
         return f"<Response {self.id} letter={self.letter_id} {self.received_on}>"
 
+    @property
+    def is_automatic(self):
+        return self.classification == ResponseClassification.AUTOMATIC_REPLY
+
+    @classmethod
+    def answers(cls):
+        """SQL: the response answers its delivery (an automatic reply never does)."""
+        return cls.classification != ResponseClassification.AUTOMATIC_REPLY
+
 
 class ResponseAttachment(db.Model):
     __tablename__ = "response_attachments"

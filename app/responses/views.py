@@ -16,7 +16,13 @@ from app.extensions import db
 from app.letters.models import Letter
 from app.recipients.models import Recipient
 from app.responses.attachments import attachment_file, check_attachment
-from app.responses.display import letter_responses, public_attachment, responses_to
+from app.responses.display import (
+    delivery_replies,
+    letter_responses,
+    public_attachment,
+    response_numbers,
+    responses_to,
+)
 from app.responses.forms import AttachmentForm, EmailForm, PublishForm, ResponseForm
 from app.responses.labels import CHANNEL_LABELS, CLASSIFICATION_LABELS
 from app.responses.models import Response, ResponseAttachment
@@ -36,7 +42,11 @@ LABELS = {"channel": CHANNEL_LABELS, "classification": CLASSIFICATION_LABELS}
 
 @bp.app_context_processor
 def _delivery_helpers():
-    return {"delivery_responses": responses_to, "response_labels": LABELS}
+    return {
+        "delivery_responses": responses_to,
+        "delivery_replies": delivery_replies,
+        "response_labels": LABELS,
+    }
 
 
 def _fill(form, letter):
@@ -148,6 +158,10 @@ def _show_page(response, attachment_form=None, status=200):
         editor=current_user.has_role("editor"),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         publish_form=PublishForm(formdata=None),
+        numbers=[
+            {"number": number, "response_id": response.id}
+            for number in (response_numbers(response) if response.delivery_id else [])
+        ],
     )
     return page, status
 

@@ -79,7 +79,12 @@ def pending_chasers():
 
 def _answered(delivery, chasers):
     ids = [delivery.id, *(c.id for c in chasers)]
-    return db.session.scalar(sa.select(Response.id).where(Response.delivery_id.in_(ids)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            sa.select(Response.id).where(Response.delivery_id.in_(ids), Response.answers()).limit(1)
+        )
+        is not None
+    )
 
 
 def _letter_closed(letter):

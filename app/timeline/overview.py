@@ -14,12 +14,13 @@ _ORDER = {"long_overdue": 0, "overdue": 1, "awaiting": 2}
 
 def awaiting_answers(today=None):
     """[{"delivery", "clock"}] for every delivery that reached its recipient and has no response yet
-    (a reply to one of its chasers answers it too)."""
+    (a reply to one of its chasers answers it too; an automatic reply answers nothing)."""
     chaser = aliased(Delivery)
     chasers = sa.select(chaser.id).where(chaser.chaser_of_id == Delivery.id)
     answered = (
         sa.select(Response.id)
         .where(sa.or_(Response.delivery_id == Delivery.id, Response.delivery_id.in_(chasers)))
+        .where(Response.answers())
         .exists()
     )
     deliveries = db.session.scalars(

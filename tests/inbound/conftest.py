@@ -222,9 +222,9 @@ def upload_folder(app, tmp_path, monkeypatch):
 
 @pytest.fixture
 def make_sent():
-    def make(**values):
+    def make(recipient=None, **values):
         letter = LetterFactory(status=LetterStatus.OPEN, title_en="Bring them home", title_ko="그들을 집으로")
-        recipient = RecipientFactory(emails=["desk@mofa.go.kr"])
+        recipient = recipient or RecipientFactory(emails=["desk@mofa.go.kr"])
         token = secrets.token_hex(16)
         delivery = Delivery(
             letter=letter,

@@ -1,4 +1,4 @@
-"""A reply filed from the mailbox proposes "responded"; an automatic reply proposes nothing."""
+"""A reply filed from the mailbox proposes "responded"; an automatic reply only "acknowledged"."""
 
 import sqlalchemy as sa
 
@@ -25,7 +25,13 @@ def test_a_filed_reply_proposes_a_private_responded_event_on_its_delivery(sent):
     assert event.is_proposed and not event.is_public
 
 
-def test_a_filed_automatic_reply_proposes_no_event(sent):
+def test_a_filed_automatic_reply_proposes_acknowledged_never_responded(sent):
     inbound = filed(message(body="I am away", To=reply_to(sent), Auto_Submitted="auto-replied"))
     assert inbound.response is not None
-    assert _response_events() == []
+    [event] = _response_events()
+    assert (event.kind, event.delivery_id, event.response_id) == (
+        StatusKind.ACKNOWLEDGED,
+        sent.id,
+        inbound.response.id,
+    )
+    assert event.is_proposed and not event.is_public

@@ -9,7 +9,7 @@ from app.core.cache import get_cache
 from app.core.timeutil import utcnow
 from app.deliveries.models import Channel, Delivery, DeliveryStatus
 from app.letters.models import LetterStatus
-from app.responses.models import Response, ResponseChannel, StatusEvent, StatusKind
+from app.responses.models import Response, ResponseChannel, ResponseClassification, StatusEvent, StatusKind
 from app.timeline.chasers import prepare_chasers
 from app.timeline.tasks import overdue_digest
 from tests.factories import LetterFactory, RecipientFactory
@@ -90,6 +90,23 @@ def test_no_chaser_once_a_response_arrived(app, db, letter):
     )
     db.session.commit()
     assert prepare_chasers(TODAY) == []
+
+
+def test_an_automatic_reply_does_not_spare_the_chaser(app, db, letter):
+    original = make_delivery(letter, _office(), SIX_WEEKS_AGO)
+    db.session.add(
+        Response(
+            letter_id=letter.id,
+            recipient_id=original.recipient_id,
+            delivery_id=original.id,
+            channel=ResponseChannel.EMAIL,
+            classification=ResponseClassification.AUTOMATIC_REPLY,
+            received_on=SIX_WEEKS_AGO,
+        )
+    )
+    db.session.commit()
+    prepare_chasers(TODAY)
+    assert len(_chasers(db, original)) == 1
 
 
 def test_no_chaser_within_the_minimum_gap_after_an_earlier_chaser(app, db, letter):
