@@ -219,7 +219,7 @@ def get_delivery(delivery_id):
 
 
 @bp.route("/deliveries/<int:delivery_id>/evidence", methods=["GET"])
-@token_required("viewer")
+@token_required("editor")
 @bp.alt_response(
     200,
     schema={"type": "string", "format": "binary"},

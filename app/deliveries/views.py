@@ -205,9 +205,12 @@ def show(delivery_id):
 
 
 @bp.get("/deliveries/<int:delivery_id>/evidence.zip")
-@staff_required
+@role_required("editor")
 def evidence(delivery_id):
-    """The delivery's evidence pack; a planned delivery (no PDF yet) answers 409 with why."""
+    """The delivery's evidence pack; a planned delivery (no PDF yet) answers 409 with why.
+
+    Editors only: the proof carries the recipient's address, which viewers never see.
+    """
     name, data = evidence_pack(db.get_or_404(Delivery, delivery_id))
     return attachment(data, ZIP_TYPE, name)
 

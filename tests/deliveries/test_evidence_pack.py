@@ -160,7 +160,7 @@ def test_an_emailed_delivery_has_its_pdf_signatories_server_reply_dsn_and_a_sign
 
     documented = api.validator.operation("/api/v1/deliveries/{delivery_id}/evidence", "GET")
     assert set(documented["responses"]["200"]["content"]) == {"application/zip"}
-    by_api = opened(api.as_role("viewer").get(f"/deliveries/{delivery.id}/evidence"))
+    by_api = opened(api.as_role("editor").get(f"/deliveries/{delivery.id}/evidence"))
     assert set(by_api) == set(files)
     assert by_api[pdf_name] == pdf and by_api["proof/record.txt"] == files["proof/record.txt"]
     assert check_signature(by_api["summary.pdf"]).holds
@@ -211,16 +211,18 @@ def test_a_hand_delivery_in_both_languages_carries_its_photo(client, auth):
     manifest_holds_every_file(files)
 
 
-def test_a_viewer_downloads_the_pack_from_the_page(client, auth):
+def test_a_viewer_gets_no_pack_it_holds_the_recipients_address(client, auth, api):
     delivery = make_delivery("en")
     auth.login("viewer")
-    files = opened(download(client, delivery.id))
-    assert "summary.pdf" in files and named(files, "signatories-as-of-")
+    page = page_text(client.get(f"/staff/deliveries/{delivery.id}"))
+    assert "Editors can download the evidence pack: it holds the recipient's address." in page
+    assert client.get(f"/staff/deliveries/{delivery.id}/evidence.zip").status_code == 403
+    assert api.as_role("viewer").get(f"/deliveries/{delivery.id}/evidence").status_code == 403
 
 
 def test_a_planned_delivery_has_no_pack_yet_and_says_why(client, auth, api):
     delivery = make_delivery("en", render=False)
-    auth.login("viewer")
+    auth.login("editor")
     page = client.get(f"/staff/deliveries/{delivery.id}")
     assert "Available once the delivery's PDF is fixed and rendered." in page_text(page)
     answer = client.get(f"/staff/deliveries/{delivery.id}/evidence.zip")
@@ -231,7 +233,7 @@ def test_a_planned_delivery_has_no_pack_yet_and_says_why(client, auth, api):
 
 
 def test_unknown_deliveries_are_not_found(client, auth, api):
-    auth.login("viewer")
+    auth.login("editor")
     assert client.get("/staff/deliveries/999999/evidence.zip").status_code == 404
     assert api.get("/deliveries/999999/evidence").status_code == 404
 
