@@ -13,6 +13,11 @@ setup:
 setup-test:
 	scripts/setup.sh test
 
+# Every benchmark in bench/, one after the other (about half an hour); writes bench/RESULTS.md.
+bench:
+	scripts/setup.sh bench
+	.venv/bin/python bench/run_all.py
+
 lint: setup-test
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 

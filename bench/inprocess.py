@@ -1,4 +1,4 @@
-"""What the in-process benchmarks share (pdf_download.py, public_page.py): a throw-away app with
+"""What the in-process benchmarks share (pdf_download.py): a throw-away app with
 the demo campaign and extra signatories, timed GET requests through the test client, a summary."""
 
 import statistics

@@ -14,6 +14,8 @@ VENV="${VENV:-.venv}"
 # Dovecot's IMAP server (the mailbox tests start their own, on a free loopback port).
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core shared-mime-info)
 test_packages=(chromium chromium-driver poppler-utils dovecot-core dovecot-imapd)
+# `make bench` (mode bench: everything the tests need, and wrk for the read-load benchmark).
+bench_packages=(wrk)
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "Undersigned needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2
@@ -25,7 +27,8 @@ if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
 fi
 
 wanted=("${run_packages[@]}")
-[ "$mode" = test ] && wanted+=("${test_packages[@]}")
+[ "$mode" != run ] && wanted+=("${test_packages[@]}")
+[ "$mode" = bench ] && wanted+=("${bench_packages[@]}")
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -60,9 +63,9 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 reqs=requirements.txt
-[ "$mode" = test ] && reqs=requirements-dev.txt
+[ "$mode" != run ] && reqs=requirements-dev.txt
 digest=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
-stamp="$VENV/.installed-$digest-$mode"
+stamp="$VENV/.installed-$digest-${mode/bench/test}"
 # The test set includes the run set.
 if [ ! -f "$stamp" ] && [ ! -f "$VENV/.installed-$digest-test" ]; then
   echo "Installing Python packages from $reqs"
