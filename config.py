@@ -113,9 +113,9 @@ class Config:
     RESPONSE_EML_MAX_BYTES = 15 * 1024 * 1024
     #: A form sent sooner than this after it was shown is held as a probable bot.
     SIGN_ON_MIN_SECONDS = 3
-    #: Under overload (app/core/overload.py): a sign-on that waited longer than this in the queue is
-    #: refused at once; one past the deadline when about to commit is rolled back; both answer 503.
-    SIGN_ON_QUEUE_SECONDS = 1.0
+    #: Under overload (app/core/overload.py): a request that waited longer than this in the queue is
+    #: refused at once; a sign-on past its deadline when about to commit is rolled back; both 503.
+    REQUEST_QUEUE_SECONDS = 1.0
     SIGN_ON_DEADLINE_SECONDS = 1.8
     #: Sign-ons that run at once in one process (0: as many as it has threads).
     SIGN_ON_CONCURRENCY = 0
@@ -281,7 +281,7 @@ _INT_SETTINGS += ("RESPONSE_DUE_WORKING_DAYS", "RESPONSE_LONG_OVERDUE_WORKING_DA
 _INT_SETTINGS += ("CHASER_MIN_GAP_WORKING_DAYS",)
 _INT_SETTINGS += ("SIGN_ON_CONCURRENCY", "BUSY_RETRY_AFTER_SECONDS")
 #: Settings in seconds, with a fraction, that the environment may override.
-_FLOAT_SETTINGS = ("SIGN_ON_QUEUE_SECONDS", "SIGN_ON_DEADLINE_SECONDS")
+_FLOAT_SETTINGS = ("REQUEST_QUEUE_SECONDS", "SIGN_ON_DEADLINE_SECONDS")
 
 
 def load_config(env=None, overrides=None):

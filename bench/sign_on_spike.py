@@ -72,6 +72,14 @@ CANDIDATES = [
     ("sync", 4, 1),
     ("sync", 6, 1),
 ]
+#: The overload phase offers this many times the saturation burst's accepted rate ...
+OVERLOAD = 3
+#: ... to clients who stop waiting after this many seconds (a person, or a proxy's timeout).
+GIVE_UP = 5.0
+#: Every answer under overload must come within this many seconds.
+ANSWER_WITHIN_MS = 2000
+#: Each measured phase of the app and the prefix of its signers' emails.
+PHASE_PREFIXES = (("spike", "spike"), ("shared", "shared"), ("burst", "burst"), ("overload", "over"))
 #: The configuration kept (best of the sweep on this machine; see the module's report).
 DEFAULT_CONFIG = ("gthread", 3, 4)
 
@@ -135,7 +143,9 @@ def redis_client():
 
 def gunicorn_command(target, config, port):
     worker_class, workers, threads = config
-    cmd = [str(VENV_BIN / "gunicorn"), "--worker-class", worker_class, "--workers", str(workers)]
+    # Production's threaded worker tells the app when each request arrived (app/core/timed_worker.py).
+    used = "app.core.timed_worker.TimedThreadWorker" if worker_class == "gthread" else worker_class
+    cmd = [str(VENV_BIN / "gunicorn"), "--worker-class", used, "--workers", str(workers)]
     if worker_class == "gthread":
         cmd += ["--threads", str(threads)]
     cmd += ["--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--preload", target]
@@ -301,6 +311,7 @@ def cpu_text(share):
 class Stats:
     def __init__(self, name):
         self.name = name
+        self.offered = None  # users per second offered, for open-loop phases
         self.get_ms = []
         self.post_ms = []
         self.get_status = {}
@@ -543,9 +554,10 @@ async def saturate(client, stats, slots, duration, prefix, block, get_form=True)
     await asyncio.wait_for(asyncio.gather(*(slot() for _ in range(slots))), timeout=duration + 60)
 
 
-async def phase(name, meter, coroutine_factory, aiohttp, base, letter_id, run_id, body_format):
+async def phase(name, meter, coroutine_factory, aiohttp, base, letter_id, run_id, body_format, give_up=30):
+    """One measured phase; a client waits at most `give_up` seconds for an answer."""
     stats = Stats(name)
-    timeout = aiohttp.ClientTimeout(total=30)
+    timeout = aiohttp.ClientTimeout(total=give_up)
     connector = aiohttp.TCPConnector(force_close=True, limit=0)
     async with aiohttp.ClientSession(
         connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False
@@ -660,8 +672,8 @@ def measured_phases(server, args, letter_id, run_id, aiohttp):
     meter = CpuMeter(server)
     base = f"http://127.0.0.1:{server.port}"
 
-    def go(name, factory):
-        return phase(name, meter, factory, aiohttp, base, letter_id, run_id, args.body)
+    def go(name, factory, give_up=30):
+        return phase(name, meter, factory, aiohttp, base, letter_id, run_id, args.body, give_up)
 
     try:
         yield go
@@ -690,6 +702,14 @@ async def drive_app(args, env, letter_id, config, run_id, aiohttp, full=True):
                 f"app saturation burst, {args.burst:g} s, {args.slots} requests in flight",
                 lambda c, s: saturate(c, s, args.slots, args.burst, "burst", 4),
             )
+            rate = OVERLOAD * out["burst"].accepted_per_s()
+            out["overload"] = await go(
+                f"overload: {OVERLOAD} x the saturation rate = {rate:.0f} users/s for {args.overload:g} s, "
+                f"clients give up after {GIVE_UP:g} s",
+                lambda c, s: open_loop(c, s, rate, args.overload, "over", 8),
+                give_up=GIVE_UP,
+            )
+            out["overload"].offered = rate
     return out, " ".join(Path(p).name if i == 0 else p for i, p in enumerate(server.cmd))
 
 
@@ -768,7 +788,12 @@ async def main_async(args):
     app_stats, command = await drive_app(args, env, letter_id, config, run_id, aiohttp)
     checks = {
         key: check_rows(app_stats[key], prefix, run_id, True)
-        for key, prefix in (("spike", "spike"), ("shared", "shared"), ("burst", "burst"))
+        for key, prefix in (
+            ("spike", "spike"),
+            ("shared", "shared"),
+            ("burst", "burst"),
+            ("overload", "over"),
+        )
     }
     queued_mail = redis_client().llen("mail")
     bare_stats = await drive_bare(args, env, letter_id, config, run_id, aiohttp)
@@ -813,6 +838,18 @@ async def main_async(args):
         f"   rows: {c['signatures']} for {c['accepted']} accepted "
         f"({'exactly one each' if c['ok'] else 'MISMATCH'})"
     )
+    over = app_stats["overload"]
+    print(describe(over, over.offered))
+    c = checks["overload"]
+    answers = over.get_ms + over.post_ms
+    late = sum(ms > ANSWER_WITHIN_MS for ms in answers)
+    busy = over.get_status.get(503, 0) + over.post_status.get(503, 0)
+    print(
+        f"   rows: {c['signatures']} for {c['accepted']} accepted "
+        f"({'exactly one each' if c['ok'] else 'MISMATCH'}; {c['stray']} for refused or abandoned ones); "
+        f"answered 503 busy: {busy}; answers later than {ANSWER_WITHIN_MS} ms: {late} of {len(answers)}; "
+        f"clients who gave up: {over.errors()}"
+    )
     print(f"mail tasks waiting in Redis after the app phases: {queued_mail} (purged)")
     for key in ("rate", "burst"):
         stats = bare_stats[key]
@@ -851,6 +888,19 @@ async def main_async(args):
             f"{label:34}| {stats.accepted_per_s():10.1f} | {pct(stats.post_ms, 50):6.1f} | "
             f"{pct(stats.post_ms, 99):6.1f} | {stats.five_xx():3} | {'yes' if check['ok'] else 'NO'}"
         )
+    answers = over.get_ms + over.post_ms
+    held = over.accepted_per_s() / ours if ours else float("nan")
+    print(
+        f"{'overload (' + str(OVERLOAD) + 'x saturation)':34}| {over.accepted_per_s():10.1f} | "
+        f"{pct(over.post_ms, 50):6.1f} | {pct(over.post_ms, 99):6.1f} | {over.five_xx():3} | "
+        f"{'yes' if checks['overload']['ok'] else 'NO'}"
+    )
+    print(
+        f"overload: accepted/s {held:.2f} of the saturation rate (aim >= 0.90); slowest answer "
+        f"{max(answers) if answers else float('nan'):.0f} ms (aim <= {ANSWER_WITHIN_MS}); "
+        f"its 5xx are 503 busy pages with Retry-After; rows for refused or abandoned sign-ons: "
+        f"{checks['overload']['stray']} (aim 0)"
+    )
     print(
         f"ratio (app sign-ons/s / bare inserts/s, saturation bursts of {args.burst:g} s, "
         f"{args.slots} in flight): "
@@ -872,6 +922,9 @@ def main():
         "--bare-duration", type=float, default=None, help="seconds of the bare run at the rate"
     )
     parser.add_argument("--burst", type=float, default=20, help="seconds of each saturation burst")
+    parser.add_argument(
+        "--overload", type=float, default=20, help="seconds of arrivals in the overload phase"
+    )
     parser.add_argument("--slots", type=int, default=32, help="requests in flight in the saturation bursts")
     parser.add_argument(
         "--config", help="gunicorn workers, e.g. gthread:3x4 or sync:6 (default: the kept one)"
@@ -888,7 +941,7 @@ def main():
     )
     args = parser.parse_args()
     if args.quick:
-        args.duration, args.burst, args.shared_users = 10, 5, 50
+        args.duration, args.burst, args.shared_users, args.overload = 10, 5, 50, 5
     args.bare_duration = args.bare_duration or min(args.duration, 30)
     asyncio.run(main_async(args))
 

@@ -5,7 +5,8 @@ the server writes the signature anyway, and the signer tries again. So each sign
 budget counted from when its request arrived (app/core/timed_worker.py stamps it in gunicorn;
 elsewhere it is when the app first saw the request):
 
-- a request that waited in the queue past `SIGN_ON_QUEUE_SECONDS` is refused at once;
+- any request that waited in the queue past `REQUEST_QUEUE_SECONDS` is refused at once (the
+  sign form's GET too: under overload a form nobody can send in time helps no one);
 - at most `SIGN_ON_CONCURRENCY` sign-ons run at a time in a process; others wait for a place
   within the same budget;
 - one that is past `SIGN_ON_DEADLINE_SECONDS` when it is about to commit is rolled back.
@@ -66,7 +67,7 @@ class admitted:  # noqa: N801 (used as a context manager, like a lock)
 
     def __enter__(self):
         config = current_app.config
-        budget = config["SIGN_ON_QUEUE_SECONDS"] - waited()
+        budget = config["REQUEST_QUEUE_SECONDS"] - waited()
         if budget <= 0:
             raise Busy()
         size = config["SIGN_ON_CONCURRENCY"]
@@ -91,7 +92,7 @@ def before_commit():
 
 
 def busy_page():
-    if request.endpoint == "signatures.sign":
+    if request.endpoint == "signatures.sign" and request.method == "POST":
         message = _(
             "We are very busy right now. Your signature was not recorded: please try again in a minute."
         )
@@ -109,7 +110,17 @@ def busy_page():
         return message, 503, {**headers, "Content-Type": "text/plain; charset=utf-8"}
 
 
+def refuse_late_requests():
+    """Before any view: a request that queued too long is answered at once, doing nothing."""
+    if request.endpoint in ("static", "core.health"):
+        return
+    if waited() > current_app.config["REQUEST_QUEUE_SECONDS"]:
+        raise Busy()
+
+
 def register(app):
+    app.before_request(refuse_late_requests)
+
     @app.errorhandler(Busy)
     def busy(error):
         return busy_page()

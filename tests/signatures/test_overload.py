@@ -39,6 +39,13 @@ def test_a_sign_on_that_waited_too_long_in_the_queue_is_refused_and_not_written(
     assert signatories() == [] and mails() == []
 
 
+def test_any_page_that_waited_too_long_is_answered_busy_at_once(client, letter, arrived):
+    arrived(5)
+    text = _refused(client.get(f"/letters/{letter.id}/sign", headers={"Accept-Language": "en"}))
+    assert "Nothing you sent was recorded" in text
+    assert client.get("/healthz").status_code == 200  # the load balancer's probe is never refused
+
+
 def test_the_refusal_speaks_korean(client, letter, arrived):
     form = inputs(open_form(client, letter, lang="ko"))
     arrived(5)
@@ -58,7 +65,7 @@ def test_a_sign_on_past_its_deadline_at_the_commit_is_rolled_back(client, app, l
 
 def test_a_sign_on_waits_for_a_place_only_within_its_budget(client, app, letter, monkeypatch):
     monkeypatch.setitem(app.config, "SIGN_ON_CONCURRENCY", 1)
-    monkeypatch.setitem(app.config, "SIGN_ON_QUEUE_SECONDS", 0.3)
+    monkeypatch.setitem(app.config, "REQUEST_QUEUE_SECONDS", 0.3)
     form = inputs(open_form(client, letter))
     gate = overload._gate("sign_on", 1)
     assert gate.acquire(timeout=1)  # another sign-on holds the only place
