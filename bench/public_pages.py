@@ -127,7 +127,6 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it (Debian package wrk)")
     env = environment(DB_NAME)
-    env.update(PUBLIC_URL=f"http://127.0.0.1:{PORT}", ALLOWED_HOSTS=f"127.0.0.1:{PORT},127.0.0.1")
     log = Path(env["INSTANCE_PATH"]) / "public-pages-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     slug = setup_database(env)

@@ -97,6 +97,7 @@ def environment(port_db=DB_NAME):
         RATELIMIT_STORAGE_URI=REDIS_URL,
         CACHE_URL=REDIS_URL,
         PROXY_COUNT="1",
+        PUBLIC_URL="https://127.0.0.1",  # the host every request names; links in emails
         MAIL_BACKEND="smtp",
         INSTANCE_PATH=str(Path(os.environ.get("TMPDIR", "/tmp")) / "undersigned-bench-instance"),
         PYTHONPATH=str(ROOT),
