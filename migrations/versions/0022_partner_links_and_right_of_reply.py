@@ -124,6 +124,7 @@ def downgrade():
     with op.batch_alter_table("responses") as batch_op:
         batch_op.drop_column("responder_title")
         batch_op.drop_column("responder_name")
+        batch_op.drop_constraint(batch_op.f("ck_responses_responsesource"), type_="check")
         batch_op.drop_column("source")
     op.drop_index("ix_delivery_partner_reports_delivery_id", table_name="delivery_partner_reports")
     op.drop_table("delivery_partner_reports")
