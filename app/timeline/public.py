@@ -64,9 +64,12 @@ def event_data(event, lang):
     }
 
 
-def awaited(events, lang, today=None):
-    """Published deliveries with no public answer yet: to whom, since when, how many working days."""
-    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id}
+def awaited(events, lang, today=None, replied=()):
+    """Published deliveries with no public answer yet: to whom, since when, how many working days.
+
+    `replied`: deliveries whose recipient posted a public answer itself (the right of reply).
+    """
+    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id} | set(replied)
     rows = []
     for event in events:
         delivery = event.delivery
@@ -123,7 +126,7 @@ def reply_data(response, lang):
 
 def public_timeline(campaign_id, lang):
     events = public_events(campaign_id)
-    entries = [event_data(e, lang) for e in events]
-    entries += [reply_data(r, lang) for r in public_replies(campaign_id, events)]
+    replies = public_replies(campaign_id, events)
+    entries = [event_data(e, lang) for e in events] + [reply_data(r, lang) for r in replies]
     entries.sort(key=lambda entry: entry["iso_date"])  # stable: events keep their order within a day
-    return entries, awaited(events, lang)
+    return entries, awaited(events, lang, replied=[r.delivery_id for r in replies if r.delivery_id])

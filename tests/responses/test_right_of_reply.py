@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from app.core.audit import AuditLog
+from app.deliveries.models import DeliveryStatus
 from app.deliveries.reply_link import reply_url
 from app.responses.models import Response, ResponseAttachment, ResponseSource, StatusEvent, StatusKind
 from tests.deliveries.records_support import pdf_bytes
@@ -111,18 +112,23 @@ def test_a_public_response_is_the_recipients_own_proposes_its_event_and_shows_on
     assert "Posted by the recipient: Park Seoyeon" in staff
 
 
-def test_a_private_response_is_for_staff_only(app, auth, client, db, delivery, letter):
+def test_a_private_response_is_for_staff_only_and_its_responder_for_editors(
+    app, auth, client, db, delivery, letter, api
+):
     assert post(client, path_of(delivery), reply("private")).status_code == 302
     (response,) = responses(db)
     assert response.source == ResponseSource.RECIPIENT and not response.is_public
     public = page_text(app.test_client().get(f"/c/{letter.campaign.slug}?lang=en"))
     assert ANSWER not in public and "Park Seoyeon" not in public
+    assert api.get(f"/responses/{response.id}").get_json()["responder"].startswith("Park Seoyeon, Director")
+    api.as_role("viewer")
+    read = api.get(f"/responses/{response.id}").get_json()
+    assert read["source"] == "recipient" and read["responder"] is None
     auth.login("viewer")
-    assert "Posted by the recipient: Park Seoyeon" in page_text(
-        client.get(f"/staff/deliveries/{delivery.id}")
-    )
+    listed = page_text(client.get(f"/staff/deliveries/{delivery.id}"))
+    assert "Posted by the recipient" in listed and "Park Seoyeon" not in listed
     shown = page_text(client.get(f"/staff/responses/{response.id}"))
-    assert ANSWER in shown and "Private" in shown
+    assert ANSWER in shown and "Private" in shown and "The recipient, through its right of reply" in shown
 
 
 def test_the_page_is_korean_for_a_korean_delivery_and_a_korean_answer_is_summarized_in_korean(
@@ -201,3 +207,24 @@ def test_a_link_signed_for_a_delivery_that_is_gone_is_not_found(app, client, del
     with app.test_request_context():
         token = make_token("right-of-reply", {"d": "0" * 32})
     assert client.get(f"/reply/{token}").status_code == 404
+
+
+def test_a_public_answer_ends_the_wait_shown_on_the_public_page(app, client, db, letter, ministry):
+    from datetime import date
+
+    from app.timeline.services import accept_event
+    from tests.timeline.conftest import make_delivery
+
+    delivery = make_delivery(letter, ministry, date(2025, 3, 11), status=DeliveryStatus.DELIVERED)
+    (proposal,) = db.session.scalars(
+        sa.select(StatusEvent).where(StatusEvent.delivery_id == delivery.id)
+    ).all()
+    accept_event(proposal)
+    db.session.commit()
+    public_page = f"/c/{letter.campaign.slug}?lang=en"
+    assert "Ministry of Foreign Affairs: delivered March 11, 2025, waiting" in page_text(
+        client.get(public_page)
+    )
+    assert post(client, path_of(delivery), reply("public")).status_code == 302
+    text = page_text(app.test_client().get(public_page))
+    assert ANSWER in text and "Still awaited" not in text
