@@ -263,3 +263,15 @@ def test_an_empty_report_or_a_date_in_the_future_is_refused(db, sent):
     future = report(partner, path, {"delivered_on": tomorrow})
     assert future.status_code == 422 and "The date lies in the future." in page_text(future)
     assert counts(db) == before
+
+
+def test_a_planned_delivery_or_a_bad_address_sends_nothing(client, auth, db):
+    auth.login("editor")
+    planned = make_delivery(Channel.PARTNER, status=DeliveryStatus.PLANNED)
+    send_link(client, planned)
+    assert "Queue the delivery first" in page_text(client.get(delivery_url(planned)))
+    queued = make_delivery(Channel.PARTNER)
+    send_link(client, queued, email="not an address", name="")
+    page = page_text(client.get(delivery_url(queued)))
+    assert "Enter the partner's email address." in page and "Name the partner organization." in page
+    assert outbox() == [] and db.session.scalar(sa.select(sa.func.count()).select_from(PartnerLink)) == 0
