@@ -167,6 +167,10 @@ class Config:
     REPLY_TO_ADDRESS = "replies@undersigned.local"
     #: An email-to-fax gateway, e.g. "{number}@fax.example.net"; None: faxes are recorded by hand.
     FAX_EMAIL_GATEWAY = None
+    #: Days a partner organization's private link to its delivery page stays valid.
+    PARTNER_LINK_DAYS = 60
+    #: Days a delivery email's right-of-reply link stays valid.
+    REPLY_LINK_DAYS = 365
     #: A delivery that keeps failing for a passing reason is given up after this many attempts.
     DELIVERY_MAX_ATTEMPTS = 8
     #: Seconds before the second attempt, doubled at each further one, at most DELIVERY_RETRY_CAP.
@@ -282,6 +286,7 @@ _INT_SETTINGS += ("CHASER_MIN_GAP_WORKING_DAYS",)
 _INT_SETTINGS += ("SIGN_ON_CONCURRENCY", "BUSY_RETRY_AFTER_SECONDS")
 #: Settings in seconds, with a fraction, that the environment may override.
 _FLOAT_SETTINGS = ("REQUEST_QUEUE_SECONDS", "SIGN_ON_DEADLINE_SECONDS")
+_INT_SETTINGS += ("PARTNER_LINK_DAYS", "REPLY_LINK_DAYS")
 
 
 def load_config(env=None, overrides=None):

@@ -90,6 +90,8 @@ def register_blueprints(app):
     from app.campaigns.views import bp as campaigns_bp
     from app.core.views import bp as core_bp
     from app.deliveries.cover_views import bp as delivery_covers_bp
+    from app.deliveries.partner_staff_views import bp as delivery_partner_bp
+    from app.deliveries.partner_views import bp as partner_bp
     from app.deliveries.record_views import bp as delivery_records_bp
     from app.deliveries.views import bp as deliveries_bp
     from app.documents.views import bp as documents_bp
@@ -97,6 +99,7 @@ def register_blueprints(app):
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
+    from app.responses.reply_views import bp as right_of_reply_bp
     from app.responses.views import bp as responses_bp
     from app.signatures.staff_views import bp as signatures_staff_bp
     from app.signatures.views import bp as signatures_bp
@@ -117,8 +120,11 @@ def register_blueprints(app):
         deliveries_bp,
         delivery_records_bp,
         delivery_covers_bp,
+        delivery_partner_bp,
+        partner_bp,
         inbound_bp,
         responses_bp,
+        right_of_reply_bp,
         timeline_bp,
         timeline_feed_bp,
     ):

@@ -12,6 +12,7 @@ from app.deliveries.models import (
     DeliveryProof,
     DeliveryStatus,
 )
+from app.deliveries.partner_models import PartnerLink, PartnerReport
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.inbound.models import InboundMessage, InboundStatus, MailboxState
 from app.letters.models import (
@@ -61,6 +62,8 @@ __all__ = [
     "MailStatus",
     "MailboxState",
     "OutboxMessage",
+    "PartnerLink",
+    "PartnerReport",
     "Recipient",
     "RecipientKind",
     "RecipientTag",

@@ -23,7 +23,7 @@ from app.api.fields import (
 from app.api.letters import letter_or_not_found
 from app.core.errors import NotFound
 from app.extensions import db
-from app.responses.models import Response, ResponseChannel, ResponseClassification
+from app.responses.models import Response, ResponseChannel, ResponseClassification, ResponseSource
 from app.responses.services import REFERENCE_MAX, SUMMARY_MAX, TEXT_MAX, log_response
 
 Summary = bilingual_input("ResponseSummaryText", SUMMARY_MAX, one_required=True)
@@ -57,6 +57,14 @@ class AttachmentSchema(Schema):
     )
 
 
+def _responder(response):
+    if response.source != ResponseSource.RECIPIENT:
+        return None
+    if not (response.is_public or g.api_user.has_role("editor")):
+        return None
+    return ", ".join(part for part in (response.responder_name, response.responder_title) if part)
+
+
 _SUMMARY = {
     "id": Integer(required=True),
     "received_on": Date(required=True),
@@ -81,6 +89,15 @@ ResponseSchema = Schema.from_dict(
                 allow_none=True, required=True, metadata={"description": "Editors and admins only"}
             ),
             lambda r: r.sender if g.api_user.has_role("editor") else None,
+        ),
+        "source": text(choices=ResponseSource, required=True),
+        "responder": computed(
+            fields.String(
+                allow_none=True,
+                required=True,
+                metadata={"description": "Who answered through the right of reply; editors, or when public"},
+            ),
+            _responder,
         ),
         "attachments": List(Nested(AttachmentSchema), required=True),
         "created_at": fields.DateTime(required=True),

@@ -56,6 +56,14 @@ def configure_i18n(app):
         return response
 
 
+def page_language(preferred):
+    """The language chosen on the page (?lang=), else `preferred` (e.g. a delivery's), else the user's."""
+    languages = current_app.config["LANGUAGES"]
+    if request.args.get("lang") in languages:
+        return request.args["lang"]
+    return str(preferred) if str(preferred) in languages else select_locale()
+
+
 def current_language():
     return str(get_locale()) if has_request_context() else "en"
 

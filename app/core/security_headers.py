@@ -18,8 +18,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
-#: Pages for staff, the login, and the personal links that show a signatory's own details.
-PRIVATE_PREFIXES = ("/staff/", "/login", "/logout", "/auth/", "/s/")
+#: Pages for staff, the login, and the personal links (a signatory's, a partner's, a recipient's reply page).
+PRIVATE_PREFIXES = ("/staff/", "/login", "/logout", "/auth/", "/s/", "/partner/", "/reply/")
 
 
 def _frame_options(policy):

@@ -3,7 +3,7 @@
 import functools
 
 from flask import current_app
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 
 def _serializer(purpose):
@@ -26,3 +26,14 @@ def read_token(purpose, token, max_age):
         return _serializer(purpose).loads(token, max_age=max_age)
     except BadData:  # BadSignature, SignatureExpired, and a payload that does not decode
         return None
+
+
+def check_token(purpose, token, max_age):
+    """(data, None) for a good token; (None, "expired") for one we signed that is too old;
+    (None, "invalid") for a forged, garbled or other purpose's token."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age), None
+    except SignatureExpired:
+        return None, "expired"
+    except BadData:
+        return None, "invalid"

@@ -152,8 +152,11 @@ def proof_file(proof):
     return path if path.parent == folder and path.is_file() else None
 
 
-def store_proof(delivery, checked, kind, actor, note=""):
-    """Write a CheckedProof under a random name, add its row and a line to the history; flush."""
+def store_proof(delivery, checked, kind, actor, note="", actor_kind=ActorKind.STAFF):
+    """Write a CheckedProof under a random name, add its row and a line to the history; flush.
+
+    `actor_kind` says whose it is: staff's, or the partner's (who has no account: `actor` is None).
+    """
     from app.extensions import db
 
     name = f"{secrets.token_hex(16)}{checked.extension}"
@@ -169,7 +172,7 @@ def store_proof(delivery, checked, kind, actor, note=""):
         sha256=checked.sha256,
         path=name,
         note=note or "",
-        actor_kind=ActorKind.STAFF,
+        actor_kind=actor_kind,
         uploaded_by_id=getattr(actor, "id", None),
         created_at=utcnow(),
     )
@@ -180,7 +183,7 @@ def store_proof(delivery, checked, kind, actor, note=""):
             from_status=delivery.status,
             to_status=delivery.status,
             actor_id=getattr(actor, "id", None),
-            actor_kind=ActorKind.STAFF,
+            actor_kind=actor_kind,
             attempt=delivery.attempts or 0,
             detail=f"proof {proof.kind}: {proof.filename}, {proof.size} bytes, sha256 {proof.sha256}",
             created_at=utcnow(),

@@ -21,6 +21,7 @@ from app.deliveries.email import (
 )
 from app.deliveries.models import Channel, Delivery, DeliveryStatus
 from app.deliveries.reply_address import reply_address
+from app.deliveries.reply_link import with_reply_link
 from app.documents import storage
 from app.documents.models import Document, DocumentStatus
 from app.documents.services import current_document
@@ -126,7 +127,7 @@ def start_attempt(delivery, document):
         sender=sender,
         to=destination,
         reply_to=reply_address(delivery.reply_token),
-        cover=_cover(delivery, link, _display_name(sender)),
+        cover=with_reply_link(_cover(delivery, link, _display_name(sender)), delivery),
         pdf=storage.read(document.token),
         filename=f"letter-{delivery.letter_id}-{delivery.language}.pdf",
         message_id=delivery.message_id,

@@ -31,6 +31,11 @@ class ResponseClassification(enum.StrEnum):
     INFORMATION_REQUEST = "information_request"
 
 
+class ResponseSource(enum.StrEnum):
+    STAFF = "staff"  # logged by staff, by hand or from an email
+    RECIPIENT = "recipient"  # posted by the recipient itself, through its delivery's private link
+
+
 class Response(TimestampMixin, db.Model):
     __tablename__ = "responses"
 
@@ -59,6 +64,11 @@ class Response(TimestampMixin, db.Model):
     #: The response itself, as received.
     text: Mapped[str] = mapped_column(sa.Text, default="")
     is_public: Mapped[bool] = mapped_column(default=False)
+    #: Who put it on the record: staff, or the recipient through its right of reply.
+    source: Mapped[ResponseSource] = enum_column(ResponseSource, default=ResponseSource.STAFF)
+    #: The person who answered for the recipient, as they named themselves, and their title.
+    responder_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    responder_title: Mapped[str] = mapped_column(sa.String(200), default="")
 
     attachments: Mapped[list["ResponseAttachment"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="ResponseAttachment.id"

@@ -35,6 +35,12 @@ STATE_LABELS = {
 }
 
 
+def reply_label(lang):
+    """The public timeline's name for a response the recipient posted itself."""
+    with force_locale(lang):
+        return _("Answer on the record, in the recipient's own words")
+
+
 def kind_label(kind, lang):
     with force_locale(lang):
         return _(str(KIND_LABELS[K(kind)]))

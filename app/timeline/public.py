@@ -4,9 +4,10 @@ import sqlalchemy as sa
 
 from app.core.i18n import localized_date
 from app.extensions import db
-from app.responses.models import StatusEvent, StatusKind
+from app.letters.models import Letter
+from app.responses.models import Response, ResponseSource, StatusEvent, StatusKind
 from app.timeline.deadlines import response_clock
-from app.timeline.labels import kind_label
+from app.timeline.labels import kind_label, reply_label
 
 #: Once a body answered in one of these ways, nothing is awaited from it any more.
 ANSWERS = (
@@ -57,14 +58,18 @@ def event_data(event, lang):
         "description": _pick(event.description_en, event.description_ko, lang),
         "reference": event.reference,
         "answer": _answer(event, lang),
+        "by": "",
         # A recipient is named only on an event staff published.
         "recipient": recipient.name(lang) if recipient is not None else "",
     }
 
 
-def awaited(events, lang, today=None):
-    """Published deliveries with no public answer yet: to whom, since when, how many working days."""
-    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id}
+def awaited(events, lang, today=None, replied=()):
+    """Published deliveries with no public answer yet: to whom, since when, how many working days.
+
+    `replied`: deliveries whose recipient posted a public answer itself (the right of reply).
+    """
+    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id} | set(replied)
     rows = []
     for event in events:
         delivery = event.delivery
@@ -85,6 +90,43 @@ def awaited(events, lang, today=None):
     return rows
 
 
+def public_replies(campaign_id, events):
+    """Responses the recipients themselves posted as public, that no published event shows yet."""
+    shown = {e.response_id for e in events if e.response_id}
+    query = (
+        sa.select(Response)
+        .join(Letter, Letter.id == Response.letter_id)
+        .where(
+            Letter.campaign_id == campaign_id,
+            Response.source == ResponseSource.RECIPIENT,
+            Response.is_public.is_(True),
+        )
+        .order_by(Response.received_on, Response.id)
+    )
+    return [r for r in db.session.scalars(query) if r.id not in shown]
+
+
+def reply_data(response, lang):
+    """A recipient's own public response, as a timeline entry in its own words."""
+    by = ", ".join(part for part in (response.responder_name, response.responder_title) if part)
+    return {
+        "id": f"reply-{response.id}",
+        "date": localized_date(response.received_on, lang),
+        "iso_date": response.received_on.isoformat(),
+        "kind": "right_of_reply",
+        "label": reply_label(lang),
+        "title": "",
+        "description": "",
+        "reference": response.reference,
+        "answer": response.text,
+        "by": by,
+        "recipient": response.recipient.name(lang) if response.recipient is not None else "",
+    }
+
+
 def public_timeline(campaign_id, lang):
     events = public_events(campaign_id)
-    return [event_data(e, lang) for e in events], awaited(events, lang)
+    replies = public_replies(campaign_id, events)
+    entries = [event_data(e, lang) for e in events] + [reply_data(r, lang) for r in replies]
+    entries.sort(key=lambda entry: entry["iso_date"])  # stable: events keep their order within a day
+    return entries, awaited(events, lang, replied=[r.delivery_id for r in replies if r.delivery_id])
