@@ -88,6 +88,7 @@ def register_blueprints(app):
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
+    from app.responses.link_views import bp as response_links_bp
     from app.responses.views import bp as responses_bp
     from app.signatures.staff_views import bp as signatures_staff_bp
     from app.signatures.views import bp as signatures_bp
@@ -110,6 +111,7 @@ def register_blueprints(app):
         delivery_covers_bp,
         inbound_bp,
         responses_bp,
+        response_links_bp,
         timeline_bp,
         timeline_feed_bp,
     ):

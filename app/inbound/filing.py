@@ -12,6 +12,7 @@ from app.inbound.models import InboundStatus
 from app.inbound.names import safe_filename
 from app.inbound.parsing import ParsedMessage, parse_message
 from app.inbound.storage import store_file
+from app.responses.linking import become_primary
 from app.responses.models import Response, ResponseAttachment, ResponseChannel, ResponseClassification
 from app.timeline.proposals import propose_for_response
 
@@ -71,6 +72,7 @@ def move_message(inbound, delivery, actor):
     """Staff move a filed reply (and its response) to another delivery. Flushes only."""
     response = inbound.response
     if response is not None:
+        become_primary(response, delivery)
         response.delivery_id, response.letter_id = delivery.id, delivery.letter_id
         response.recipient_id = delivery.recipient_id
     before = inbound.delivery_id

@@ -4,12 +4,24 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.responses.models import Response, ResponseAttachment
+from app.responses.models import Response, ResponseAttachment, ResponseDelivery
+
+
+def answered_delivery_ids():
+    """A query of every delivery id some response answers, as its primary delivery or a further one."""
+    primary = sa.select(Response.delivery_id).where(Response.delivery_id.is_not(None))
+    return sa.union(primary, sa.select(ResponseDelivery.delivery_id))
+
+
+def answers_any(delivery_ids):
+    """An SQL condition: some response answers one of `delivery_ids` (a list or a subquery)."""
+    further = sa.select(ResponseDelivery.response_id).where(ResponseDelivery.delivery_id.in_(delivery_ids))
+    return sa.or_(Response.delivery_id.in_(delivery_ids), Response.id.in_(further))
 
 
 def responses_to(delivery):
-    """The responses that answer `delivery`, oldest first."""
-    query = sa.select(Response).where(Response.delivery_id == delivery.id)
+    """The responses that answer `delivery` (as their own or a further delivery), oldest first."""
+    query = sa.select(Response).where(answers_any([delivery.id]))
     return list(db.session.scalars(query.order_by(Response.received_on, Response.id)))
 
 

@@ -63,12 +63,43 @@ class Response(TimestampMixin, db.Model):
     attachments: Mapped[list["ResponseAttachment"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="ResponseAttachment.id"
     )
+    #: Further deliveries this one reply answers too (a ministry answering two letters at once).
+    also_answers: Mapped[list["ResponseDelivery"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="ResponseDelivery.delivery_id"
+    )
     recipient = relationship("Recipient")
     letter = relationship("Letter")
     delivery = relationship("Delivery")
 
     def __repr__(self):
         return f"<Response {self.id} letter={self.letter_id} {self.received_on}>"
+
+    @property
+    def delivery_ids(self):
+        """Every delivery this answers: the primary one first, then the ones staff attached."""
+        primary = [self.delivery_id] if self.delivery_id else []
+        return primary + [link.delivery_id for link in self.also_answers if link.delivery_id not in primary]
+
+
+class ResponseDelivery(db.Model):
+    """A further delivery a response answers; the response's own delivery_id stays the primary one."""
+
+    __tablename__ = "response_deliveries"
+
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    delivery_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("deliveries.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="also_answers")
+    delivery = relationship("Delivery")
+
+    def __repr__(self):
+        return f"<ResponseDelivery response={self.response_id} delivery={self.delivery_id}>"
 
 
 class ResponseAttachment(db.Model):
@@ -87,6 +118,8 @@ class ResponseAttachment(db.Model):
     is_public: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The text read out of a Hangul (HWPX) file, for the preview; empty for other files.
+    extracted_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     response: Mapped[Response] = relationship(back_populates="attachments")
 

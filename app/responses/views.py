@@ -17,8 +17,10 @@ from app.letters.models import Letter
 from app.recipients.models import Recipient
 from app.responses.attachments import attachment_file, check_attachment
 from app.responses.display import letter_responses, public_attachment, responses_to
-from app.responses.forms import AttachmentForm, EmailForm, PublishForm, ResponseForm
+from app.responses.forms import AttachmentForm, EmailForm, LinkForm, PublishForm, ResponseForm
 from app.responses.labels import CHANNEL_LABELS, CLASSIFICATION_LABELS
+from app.responses.link_views import candidate_deliveries
+from app.responses.linking import deliveries_answered
 from app.responses.models import Response, ResponseAttachment
 from app.responses.services import (
     add_attachment,
@@ -148,6 +150,9 @@ def _show_page(response, attachment_form=None, status=200):
         editor=current_user.has_role("editor"),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         publish_form=PublishForm(formdata=None),
+        link_form=LinkForm(formdata=None),
+        further=deliveries_answered(response),
+        candidates=candidate_deliveries(response),
     )
     return page, status
 
