@@ -12,6 +12,8 @@ from app.inbound.models import InboundStatus
 from app.inbound.names import safe_filename
 from app.inbound.parsing import ParsedMessage, parse_message
 from app.inbound.storage import store_file
+from app.responses.attachments import HANGUL_TYPES
+from app.responses.hangul import extracted_text, hangul_kind
 from app.responses.linking import become_primary
 from app.responses.models import Response, ResponseAttachment, ResponseChannel, ResponseClassification
 from app.timeline.proposals import propose_for_response
@@ -109,6 +111,9 @@ def _summary(subject):
 
 def _attach(response, data, filename, content_type):
     name, sha256 = store_file(data, ".eml" if content_type == EML_TYPE else "")
+    hangul = hangul_kind(data, filename, content_type) if content_type != EML_TYPE else None
+    if hangul is not None:  # mail programs send them as application/octet-stream, or worse
+        content_type = HANGUL_TYPES[hangul][0]
     response.attachments.append(
         ResponseAttachment(
             filename=filename[:255],
@@ -116,6 +121,7 @@ def _attach(response, data, filename, content_type):
             size=len(data),
             sha256=sha256,
             storage_path=name,
+            extracted_text=extracted_text(data, content_type),
         )
     )
 

@@ -63,7 +63,7 @@ class EmailForm(_Common):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File (PDF, JPEG or PNG)"))
+    file = FileField(_l("File (PDF, JPEG, PNG, HWPX or HWP)"))
 
 
 class PublishForm(FlaskForm):

@@ -131,6 +131,15 @@ class ResponseAttachment(db.Model):
         return self.content_type == "message/rfc822"
 
     @property
+    def is_hwpx(self):
+        return self.content_type == "application/hwp+zip"
+
+    @property
+    def is_hwp(self):
+        """A legacy Hangul file: kept as it came, to be opened in Hangul (nothing here reads it)."""
+        return self.content_type == "application/x-hwp"
+
+    @property
     def is_shown_publicly(self):
         return self.is_public and self.response.is_public
 
