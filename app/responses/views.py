@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
+from app.campaigns.public import forget_letter
 from app.core.errors import ValidationError
 from app.core.i18n import current_language
 from app.deliveries.models import Delivery
@@ -198,8 +199,18 @@ def publish(response_id):
     is_public = _public_flag()
     publish_response(response, is_public, current_user)
     db.session.commit()
+    _forget_public_pages(response)
     flash(_("The response is public.") if is_public else _("The response is private."), "info")
     return redirect(url_for(".show", response_id=response_id))
+
+
+def _forget_public_pages(response):
+    """The campaign pages that show the response on their board of answers awaited are built anew."""
+    campaigns = {response.letter.campaign_id: response.letter}
+    for link in response.also_answers:
+        campaigns.setdefault(link.delivery.letter.campaign_id, link.delivery.letter)
+    for letter in campaigns.values():
+        forget_letter(letter)
 
 
 def _attachment_or_404(response_id, attachment_id):
@@ -236,6 +247,7 @@ def publish_file(response_id, attachment_id):
     is_public = _public_flag()
     publish_attachment(attachment, is_public, current_user)
     db.session.commit()
+    _forget_public_pages(attachment.response)
     flash(_("The file is published.") if is_public else _("The file is private."), "info")
     return redirect(url_for(".show", response_id=response_id))
 

@@ -1,22 +1,12 @@
-"""The public side of the timeline: accepted public events and what is still awaited, as plain data."""
+"""The public side of the timeline: accepted public events and the board of answers awaited, as plain data."""
 
 import sqlalchemy as sa
 
 from app.core.i18n import localized_date
 from app.extensions import db
-from app.responses.models import StatusEvent, StatusKind
-from app.timeline.deadlines import response_clock
+from app.responses.models import StatusEvent
+from app.timeline.board import awaiting_board
 from app.timeline.labels import kind_label
-
-#: Once a body answered in one of these ways, nothing is awaited from it any more.
-ANSWERS = (
-    StatusKind.RESPONDED,
-    StatusKind.REGISTERED,
-    StatusKind.REFERRED,
-    StatusKind.RESOLVED,
-    StatusKind.DECLINED,
-    StatusKind.CLOSED,
-)
 
 
 def public_events(campaign_id):
@@ -62,29 +52,7 @@ def event_data(event, lang):
     }
 
 
-def awaited(events, lang, today=None):
-    """Published deliveries with no public answer yet: to whom, since when, how many working days."""
-    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id}
-    rows = []
-    for event in events:
-        delivery = event.delivery
-        if event.kind != StatusKind.DELIVERED or delivery is None or delivery.id in answered:
-            continue
-        clock = response_clock(delivery, today)
-        if clock["state"] in ("not_started", "stopped"):
-            continue
-        rows.append(
-            {
-                "recipient": delivery.recipient.name(lang),
-                "since": localized_date(clock["started_on"], lang),
-                "waited": clock["waited"],
-                "due": localized_date(clock["due_on"], lang),
-                "state": clock["state"],
-            }
-        )
-    return rows
-
-
 def public_timeline(campaign_id, lang):
+    """The public events, and the board of the bodies the letters reached and how long each waited."""
     events = public_events(campaign_id)
-    return [event_data(e, lang) for e in events], awaited(events, lang)
+    return [event_data(e, lang) for e in events], awaiting_board(campaign_id, lang)
