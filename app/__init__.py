@@ -99,6 +99,7 @@ def register_blueprints(app):
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
+    from app.responses.link_views import bp as response_links_bp
     from app.responses.reply_views import bp as right_of_reply_bp
     from app.responses.views import bp as responses_bp
     from app.signatures.staff_views import bp as signatures_staff_bp
@@ -125,6 +126,7 @@ def register_blueprints(app):
         inbound_bp,
         responses_bp,
         right_of_reply_bp,
+        response_links_bp,
         timeline_bp,
         timeline_feed_bp,
     ):

@@ -25,7 +25,7 @@ from app.letters.models import (
 )
 from app.mail.models import MailStatus, OutboxMessage
 from app.recipients.models import Recipient, RecipientKind, RecipientTag
-from app.responses.models import Response, ResponseAttachment, StatusEvent, StatusKind
+from app.responses.models import Response, ResponseAttachment, ResponseDelivery, StatusEvent, StatusKind
 from app.signatures.models import (
     Display,
     Signatory,
@@ -69,6 +69,7 @@ __all__ = [
     "RecipientTag",
     "Response",
     "ResponseAttachment",
+    "ResponseDelivery",
     "Role",
     "Signatory",
     "SignatoryKind",

@@ -80,6 +80,11 @@ ResponseSchema = Schema.from_dict(
         "letter_id": Integer(required=True),
         "recipient_id": Integer(allow_none=True, required=True),
         "delivery_id": Integer(allow_none=True, required=True),
+        "delivery_ids": List(
+            Integer(),
+            required=True,
+            metadata={"description": "Every delivery it answers: delivery_id first, then further ones"},
+        ),
         "channel": text(choices=ResponseChannel, required=True),
         "text": fields.String(required=True),
         "reference": fields.String(required=True),

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.deliveries.models import Delivery, DeliveryStatus
 from app.extensions import db
-from app.responses.models import Response
+from app.responses.display import answered_delivery_ids
 
 S = DeliveryStatus
 #: States on the way: the batch is still running while one of its deliveries is in them.
@@ -24,9 +24,9 @@ def batch_counts(batch):
     for status, count in rows:
         by_state[str(status)] = count
     answered = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Response.delivery_id)))
-        .join(Delivery, Delivery.id == Response.delivery_id)
-        .where(Delivery.batch_id == batch.id)
+        sa.select(sa.func.count(Delivery.id)).where(
+            Delivery.batch_id == batch.id, Delivery.id.in_(answered_delivery_ids())
+        )
     )
     total = sum(by_state.values())
     settled = sum(by_state[str(s)] for s in SETTLED)

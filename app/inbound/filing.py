@@ -14,6 +14,9 @@ from app.inbound.models import InboundStatus
 from app.inbound.names import safe_filename
 from app.inbound.parsing import ParsedMessage, parse_message
 from app.inbound.storage import store_file
+from app.responses.attachments import HANGUL_TYPES
+from app.responses.hangul import extracted_text, hangul_kind
+from app.responses.linking import become_primary
 from app.responses.models import Response, ResponseAttachment, ResponseChannel, ResponseClassification
 from app.timeline.proposals import propose_for_response
 
@@ -79,6 +82,7 @@ def move_message(inbound, delivery, actor):
     """Staff move a filed reply (and its response) to another delivery. Flushes only."""
     response = inbound.response
     if response is not None:
+        become_primary(response, delivery)
         response.delivery_id, response.letter_id = delivery.id, delivery.letter_id
         response.recipient_id = delivery.recipient_id
     before = inbound.delivery_id
@@ -115,6 +119,9 @@ def _summary(subject):
 
 def _attach(response, data, filename, content_type):
     name, sha256 = store_file(data, ".eml" if content_type == EML_TYPE else "")
+    hangul = hangul_kind(data, filename, content_type) if content_type != EML_TYPE else None
+    if hangul is not None:  # mail programs send them as application/octet-stream, or worse
+        content_type = HANGUL_TYPES[hangul][0]
     response.attachments.append(
         ResponseAttachment(
             filename=filename[:255],
@@ -122,6 +129,7 @@ def _attach(response, data, filename, content_type):
             size=len(data),
             sha256=sha256,
             storage_path=name,
+            extracted_text=extracted_text(data, content_type),
         )
     )
 

@@ -10,16 +10,25 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ValidationError
 from app.deliveries.proofs import CheckedProof, check_proof, shown_name
+from app.responses.hangul import HWP_TYPE, HWPX_TYPE, extracted_text, hangul_kind
 from app.responses.models import ResponseAttachment
 
 log = logging.getLogger(__name__)
 
 EML_TYPE = "message/rfc822"
+HANGUL_TYPES = {"hwpx": (HWPX_TYPE, ".hwpx"), "hwp": (HWP_TYPE, ".hwp")}
 
 
 def check_attachment(data, filename, field="file"):
-    """A PDF, JPEG or PNG fit to store (CheckedProof), at most RESPONSE_ATTACHMENT_MAX_BYTES."""
+    """A PDF, JPEG, PNG or Hangul (HWPX, HWP) file fit to store (CheckedProof), at most
+    RESPONSE_ATTACHMENT_MAX_BYTES."""
     limit = current_app.config["RESPONSE_ATTACHMENT_MAX_BYTES"]
+    kind = hangul_kind(data or b"", filename) if data and len(data) <= limit else None
+    if kind is not None:
+        content_type, extension = HANGUL_TYPES[kind]
+        return CheckedProof(
+            data, content_type, extension, shown_name(filename, extension, fallback="attachment")
+        )
     return check_proof(data, filename, field=field, limit=limit, fallback="attachment")
 
 
@@ -59,6 +68,7 @@ def store_attachment(response, checked, actor):
         sha256=hashlib.sha256(checked.data).hexdigest(),
         storage_path=name,
         uploaded_by_id=getattr(actor, "id", None),
+        extracted_text=extracted_text(checked.data, checked.content_type),
     )
     response.attachments.append(attachment)
     log.info("response %s: attachment stored (%s bytes)", response.id, attachment.size)

@@ -6,12 +6,34 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.inbound.models import InboundMessage
 from app.inbound.receipt_numbers import numbers_in
-from app.responses.models import Response, ResponseAttachment
+from app.responses.models import Response, ResponseAttachment, ResponseDelivery
+
+
+def answered_delivery_ids():
+    """A query of every delivery id some response answers, as its primary delivery or a further one.
+
+    An automatic reply answers nothing.
+    """
+    primary = sa.select(Response.delivery_id).where(Response.delivery_id.is_not(None), Response.answers())
+    further = (
+        sa.select(ResponseDelivery.delivery_id)
+        .join(Response, Response.id == ResponseDelivery.response_id)
+        .where(Response.answers())
+    )
+    return sa.union(primary, further)
+
+
+def answers_any(delivery_ids):
+    """An SQL condition: a response (not an automatic reply) answers one of `delivery_ids`."""
+    further = sa.select(ResponseDelivery.response_id).where(ResponseDelivery.delivery_id.in_(delivery_ids))
+    return sa.and_(
+        sa.or_(Response.delivery_id.in_(delivery_ids), Response.id.in_(further)), Response.answers()
+    )
 
 
 def responses_to(delivery):
-    """The responses that answer `delivery`, oldest first."""
-    query = sa.select(Response).where(Response.delivery_id == delivery.id)
+    """The responses that answer `delivery` (as their own or a further delivery), oldest first."""
+    query = sa.select(Response).where(answers_any([delivery.id]))
     return list(db.session.scalars(query.order_by(Response.received_on, Response.id)))
 
 

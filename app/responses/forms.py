@@ -5,7 +5,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange
 
 from app.core.forms import choices
 from app.responses.labels import CHANNEL_LABELS, CLASSIFICATION_LABELS
@@ -62,9 +63,16 @@ class EmailForm(_Common):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File (PDF, JPEG or PNG)"))
+    file = FileField(_l("File (PDF, JPEG, PNG, HWPX or HWP)"))
 
 
 class PublishForm(FlaskForm):
     #: "1" to publish, "0" to withdraw from the public.
     public = HiddenField()
+
+
+class LinkForm(FlaskForm):
+    """A further delivery the response answers; `back` is "inbound" when sent from the holding pen."""
+
+    delivery_id = IntegerField(_l("Delivery number"), validators=[DataRequired(), NumberRange(min=1)])
+    back = HiddenField()

@@ -73,6 +73,10 @@ class Response(TimestampMixin, db.Model):
     attachments: Mapped[list["ResponseAttachment"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="ResponseAttachment.id"
     )
+    #: Further deliveries this one reply answers too (a ministry answering two letters at once).
+    also_answers: Mapped[list["ResponseDelivery"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="ResponseDelivery.delivery_id"
+    )
     recipient = relationship("Recipient")
     letter = relationship("Letter")
     delivery = relationship("Delivery")
@@ -88,6 +92,33 @@ class Response(TimestampMixin, db.Model):
     def answers(cls):
         """SQL: the response answers its delivery (an automatic reply never does)."""
         return cls.classification != ResponseClassification.AUTOMATIC_REPLY
+
+    @property
+    def delivery_ids(self):
+        """Every delivery this answers: the primary one first, then the ones staff attached."""
+        primary = [self.delivery_id] if self.delivery_id else []
+        return primary + [link.delivery_id for link in self.also_answers if link.delivery_id not in primary]
+
+
+class ResponseDelivery(db.Model):
+    """A further delivery a response answers; the response's own delivery_id stays the primary one."""
+
+    __tablename__ = "response_deliveries"
+
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    delivery_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("deliveries.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="also_answers")
+    delivery = relationship("Delivery")
+
+    def __repr__(self):
+        return f"<ResponseDelivery response={self.response_id} delivery={self.delivery_id}>"
 
 
 class ResponseAttachment(db.Model):
@@ -106,6 +137,8 @@ class ResponseAttachment(db.Model):
     is_public: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The text read out of a Hangul (HWPX) file, for the preview; empty for other files.
+    extracted_text: Mapped[str] = mapped_column(sa.Text, default="")
 
     response: Mapped[Response] = relationship(back_populates="attachments")
 
@@ -115,6 +148,15 @@ class ResponseAttachment(db.Model):
     @property
     def is_original_email(self):
         return self.content_type == "message/rfc822"
+
+    @property
+    def is_hwpx(self):
+        return self.content_type == "application/hwp+zip"
+
+    @property
+    def is_hwp(self):
+        """A legacy Hangul file: kept as it came, to be opened in Hangul (nothing here reads it)."""
+        return self.content_type == "application/x-hwp"
 
     @property
     def is_shown_publicly(self):

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.recipients.models import Recipient
 from app.responses.attachments import check_attachment, original_email, store_attachment
 from app.responses.eml import parse_eml
+from app.responses.linking import become_primary
 from app.responses.models import Response, ResponseChannel, ResponseClassification
 from app.timeline.proposals import propose_for_response
 
@@ -148,6 +149,8 @@ def edit_response(response, data, actor):
     """Change a response's fields (its attachments stay); flushed."""
     for key, value in check_response(response.letter, data).items():
         setattr(response, key, value)
+    if response.delivery is not None:
+        become_primary(response, response.delivery)
     audit.record("response.edit", response, actor)
     db.session.flush()
     return response

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
+from app.campaigns.public import forget_letter
 from app.core.errors import ValidationError
 from app.core.i18n import current_language
 from app.deliveries.models import Delivery
@@ -23,8 +24,10 @@ from app.responses.display import (
     response_numbers,
     responses_to,
 )
-from app.responses.forms import AttachmentForm, EmailForm, PublishForm, ResponseForm
+from app.responses.forms import AttachmentForm, EmailForm, LinkForm, PublishForm, ResponseForm
 from app.responses.labels import CHANNEL_LABELS, CLASSIFICATION_LABELS
+from app.responses.link_views import candidate_deliveries
+from app.responses.linking import deliveries_answered
 from app.responses.models import Response, ResponseAttachment
 from app.responses.services import (
     add_attachment,
@@ -162,6 +165,9 @@ def _show_page(response, attachment_form=None, status=200):
             {"number": number, "response_id": response.id}
             for number in (response_numbers(response) if response.delivery_id else [])
         ],
+        link_form=LinkForm(formdata=None),
+        further=deliveries_answered(response),
+        candidates=candidate_deliveries(response),
     )
     return page, status
 
@@ -207,8 +213,18 @@ def publish(response_id):
     is_public = _public_flag()
     publish_response(response, is_public, current_user)
     db.session.commit()
+    _forget_public_pages(response)
     flash(_("The response is public.") if is_public else _("The response is private."), "info")
     return redirect(url_for(".show", response_id=response_id))
+
+
+def _forget_public_pages(response):
+    """The campaign pages that show the response on their board of answers awaited are built anew."""
+    campaigns = {response.letter.campaign_id: response.letter}
+    for link in response.also_answers:
+        campaigns.setdefault(link.delivery.letter.campaign_id, link.delivery.letter)
+    for letter in campaigns.values():
+        forget_letter(letter)
 
 
 def _attachment_or_404(response_id, attachment_id):
@@ -245,6 +261,7 @@ def publish_file(response_id, attachment_id):
     is_public = _public_flag()
     publish_attachment(attachment, is_public, current_user)
     db.session.commit()
+    _forget_public_pages(attachment.response)
     flash(_("The file is published.") if is_public else _("The file is private."), "info")
     return redirect(url_for(".show", response_id=response_id))
 

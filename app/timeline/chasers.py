@@ -16,6 +16,7 @@ from app.deliveries.models import Delivery, DeliveryEvent, DeliveryStatus
 from app.extensions import db
 from app.inbound.matching import reference_tag
 from app.letters.models import LetterStatus
+from app.responses.display import answers_any
 from app.responses.models import Response, StatusEvent, StatusKind
 from app.timeline.deadlines import working_days_between
 from app.timeline.overview import overdue_answers
@@ -79,12 +80,7 @@ def pending_chasers():
 
 def _answered(delivery, chasers):
     ids = [delivery.id, *(c.id for c in chasers)]
-    return (
-        db.session.scalar(
-            sa.select(Response.id).where(Response.delivery_id.in_(ids), Response.answers()).limit(1)
-        )
-        is not None
-    )
+    return db.session.scalar(sa.select(Response.id).where(answers_any(ids)).limit(1)) is not None
 
 
 def _letter_closed(letter):

@@ -159,4 +159,17 @@ def response_clock(delivery, today=None):
         "pauses": pauses,
         "paused": paused,
         "stopped_on": stopped_on,
+        "today": today,
     }
+
+
+def holidays_between(start, end, country, lang="en"):
+    """[(date, name in `lang`)]: the public holidays on weekdays after `start` up to and including `end`,
+    the days working_days_between leaves out besides weekends."""
+    skipped, day = [], start
+    while day < end:
+        day += timedelta(days=1)
+        name = holiday_name(day, country, lang)
+        if day.weekday() < 5 and name is not None:
+            skipped.append((day, name))
+    return skipped

@@ -6,7 +6,7 @@ from sqlalchemy.orm import aliased
 from app.deliveries.models import Delivery
 from app.deliveries.states import REACHED
 from app.extensions import db
-from app.responses.models import Response
+from app.responses.display import answered_delivery_ids
 from app.timeline.deadlines import response_clock
 
 _ORDER = {"long_overdue": 0, "overdue": 1, "awaiting": 2}
@@ -16,12 +16,11 @@ def awaiting_answers(today=None):
     """[{"delivery", "clock"}] for every delivery that reached its recipient and has no response yet
     (a reply to one of its chasers answers it too; an automatic reply answers nothing)."""
     chaser = aliased(Delivery)
-    chasers = sa.select(chaser.id).where(chaser.chaser_of_id == Delivery.id)
-    answered = (
-        sa.select(Response.id)
-        .where(sa.or_(Response.delivery_id == Delivery.id, Response.delivery_id.in_(chasers)))
-        .where(Response.answers())
-        .exists()
+    answered = sa.or_(
+        Delivery.id.in_(answered_delivery_ids()),
+        sa.select(chaser.id)
+        .where(chaser.chaser_of_id == Delivery.id, chaser.id.in_(answered_delivery_ids()))
+        .exists(),
     )
     deliveries = db.session.scalars(
         sa.select(Delivery)

@@ -55,9 +55,10 @@ def register():
         sa_event.listen(Session, "before_flush", _propose_delivered)
 
 
-def propose_for_response(response):
+def propose_for_response(response, delivery=None):
     """A response proposes its event: "registered" (with its number) for a registration, "responded"
-    for any other answer; an automatic reply proposes nothing. Flushes."""
+    for any other answer; an automatic reply proposes nothing. With `delivery`, the event is that
+    further delivery's (one reply answering several). Flushes."""
     from app.responses.models import ResponseClassification
     from app.timeline.services import propose_event
 
@@ -66,11 +67,12 @@ def propose_for_response(response):
     registration = response.classification == ResponseClassification.REGISTRATION
     db.session.add(response)
     db.session.flush()
+    delivery = delivery or response.delivery
     return propose_event(
-        response.letter,
+        delivery.letter if delivery is not None else response.letter,
         StatusKind.REGISTERED if registration else StatusKind.RESPONDED,
         response.received_on,
-        delivery=response.delivery,
+        delivery=delivery,
         response=response,
         reference=response.reference if registration else "",
     )

@@ -1,23 +1,13 @@
-"""The public side of the timeline: accepted public events and what is still awaited, as plain data."""
+"""The public side of the timeline: accepted public events and the board of answers awaited, as plain data."""
 
 import sqlalchemy as sa
 
 from app.core.i18n import localized_date
 from app.extensions import db
 from app.letters.models import Letter
-from app.responses.models import Response, ResponseSource, StatusEvent, StatusKind
-from app.timeline.deadlines import response_clock
+from app.responses.models import Response, ResponseSource, StatusEvent
+from app.timeline.board import awaiting_board
 from app.timeline.labels import kind_label, reply_label
-
-#: Once a body answered in one of these ways, nothing is awaited from it any more.
-ANSWERS = (
-    StatusKind.RESPONDED,
-    StatusKind.REGISTERED,
-    StatusKind.REFERRED,
-    StatusKind.RESOLVED,
-    StatusKind.DECLINED,
-    StatusKind.CLOSED,
-)
 
 
 def public_events(campaign_id):
@@ -64,32 +54,6 @@ def event_data(event, lang):
     }
 
 
-def awaited(events, lang, today=None, replied=()):
-    """Published deliveries with no public answer yet: to whom, since when, how many working days.
-
-    `replied`: deliveries whose recipient posted a public answer itself (the right of reply).
-    """
-    answered = {e.delivery_id for e in events if e.kind in ANSWERS and e.delivery_id} | set(replied)
-    rows = []
-    for event in events:
-        delivery = event.delivery
-        if event.kind != StatusKind.DELIVERED or delivery is None or delivery.id in answered:
-            continue
-        clock = response_clock(delivery, today)
-        if clock["state"] in ("not_started", "stopped"):
-            continue
-        rows.append(
-            {
-                "recipient": delivery.recipient.name(lang),
-                "since": localized_date(clock["started_on"], lang),
-                "waited": clock["waited"],
-                "due": localized_date(clock["due_on"], lang),
-                "state": clock["state"],
-            }
-        )
-    return rows
-
-
 def public_replies(campaign_id, events):
     """Responses the recipients themselves posted as public, that no published event shows yet."""
     shown = {e.response_id for e in events if e.response_id}
@@ -125,8 +89,9 @@ def reply_data(response, lang):
 
 
 def public_timeline(campaign_id, lang):
+    """The public events, and the board of the bodies the letters reached and how long each waited."""
     events = public_events(campaign_id)
     replies = public_replies(campaign_id, events)
     entries = [event_data(e, lang) for e in events] + [reply_data(r, lang) for r in replies]
     entries.sort(key=lambda entry: entry["iso_date"])  # stable: events keep their order within a day
-    return entries, awaited(events, lang, replied=[r.delivery_id for r in replies if r.delivery_id])
+    return entries, awaiting_board(campaign_id, lang)
