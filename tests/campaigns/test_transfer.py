@@ -21,13 +21,6 @@ ERASED = (ERASED_NAME, ERASED_EMAIL, "Quillfeather", "erin.quillfeather")
 
 
 @pytest.fixture
-def stores(app, tmp_path, monkeypatch):
-    """This test's uploads and PDFs in folders of their own."""
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    monkeypatch.setitem(app.config, "DOCUMENT_FOLDER", str(tmp_path / "documents"))
-
-
-@pytest.fixture
 def second(app, tmp_path):
     """An app on a new, empty, migrated database with its own file store."""
     url = conftest.create_database("undersigned_transfer")
@@ -146,11 +139,14 @@ def test_exported_campaign_imports_into_an_empty_instance_and_exports_the_same(
     assert rows_first["inbound_messages"] and rows_first["status_events"]
 
     # The new instance serves the campaign: the initials choice holds, the PDF is the same file.
-    page = second.test_client().get(f"/c/{slug}").get_data(as_text=True)
-    assert "Transitional Justice Working Group" in page
+    with second.app_context():
+        page = second.test_client().get(f"/c/{slug}").get_data(as_text=True)
+        pdf = second.test_client().get(f"/documents/{document_token}.pdf")
+        _db.session.remove()
+    assert "Transitional Justice Working Group" in page and "Kim Jeong-sam" in page
+    assert whole_campaign.INITIALS_SIGNER not in page
     displays = {row["display"] for row in rows_again["signatories"]}
     assert {"full", "initials"} <= displays
-    pdf = second.test_client().get(f"/documents/{document_token}.pdf")
     assert pdf.status_code == 200
     assert f"files/documents/{document_token}" in files_first
     assert hashlib.sha256(pdf.data).hexdigest() == files_first[f"files/documents/{document_token}"]
