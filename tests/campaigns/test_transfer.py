@@ -224,3 +224,29 @@ def test_an_unknown_slug_and_a_file_that_is_not_an_archive_are_refused(runner, s
     result = invoke(second, "campaigns", "import", str(junk))
     assert result.exit_code == 1 and "This is not a campaign archive" in result.output
     shutil.rmtree(tmp_path / "second", ignore_errors=True)
+
+
+def test_a_recipient_of_the_same_name_here_is_the_one_the_imported_letter_goes_to(
+    app, client, second, stores, tmp_path
+):
+    from app.models import Delivery, Letter, Recipient
+    from app.recipients.services import create_recipient
+
+    slug, letter_id, _token = whole_campaign.build(client)
+    name_en = _db.session.get(Letter, letter_id).recipient_links[0].recipient.name_en
+    archive = tmp_path / "campaign.zip"
+    assert invoke(app, "campaigns", "export", slug, "--out", str(archive)).exit_code == 0
+    with second.app_context():
+        here = create_recipient({"name_en": name_en, "kind": "ministry", "country": "UA"}, actor=None)
+        _db.session.commit()
+        here_id = here.id
+        _db.session.remove()
+    assert invoke(second, "campaigns", "import", str(archive)).exit_code == 0
+    with second.app_context():
+        same_name = _db.session.scalars(sa.select(Recipient).where(Recipient.name_en == name_en)).all()
+        letter = _db.session.scalar(sa.select(Letter).where(Letter.slug == "joint-letter-2025-03-11"))
+        assert [r.id for r in same_name] == [here_id]
+        assert letter.recipient_links[0].recipient_id == here_id
+        deliveries = _db.session.scalars(sa.select(Delivery).where(Delivery.letter_id == letter.id)).all()
+        assert {d.recipient_id for d in deliveries} == {here_id}
+        _db.session.remove()

@@ -1,6 +1,7 @@
 """Read a campaign archive into this database and file store, all of it or nothing.
 
-Rows get new ids and their links are translated; staff are matched by email (else left empty).
+Rows get new ids and their links are translated; staff are matched by email (else left empty),
+recipients by name (a recipient of the same name here is used).
 Files are written after the rows are flushed, and removed again if anything fails.
 """
 
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from app.campaigns.transfer import FORMAT, FORMAT_VERSION, TransferError
 from app.campaigns.transfer.tables import decode, file_path
 from app.extensions import db
+from app.recipients.services import find_by_name
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +132,21 @@ def _snapshot(snapshot, ids):
     return {**snapshot, "signatories": rows}
 
 
+def _known(name, record, ids, matched):
+    """A recipient of the same name here is the one the letters go to (names are unique, as in the
+    registry): its id is used and neither it nor its tags are written again."""
+    if name == "recipient_tags":
+        return record["recipient_id"] in matched
+    if name != "recipients":
+        return False
+    existing = find_by_name(record["name_en"], record["name_ko"])
+    if not existing:
+        return False
+    ids.setdefault(name, {})[record["id"]] = existing[0].id
+    matched.add(record["id"])
+    return True
+
+
 def _update(tbl, row_id, values):
     """Update one row, keeping columns that change themselves on update (updated_at) as they were."""
     kept = {column.name: column for column in tbl.columns if column.onupdate is not None}
@@ -137,13 +154,16 @@ def _update(tbl, row_id, values):
 
 
 def _insert_rows(archive, names):
-    ids, staff, counts = {}, _staff(archive), {}
+    ids, staff, counts, matched = {}, _staff(archive), {}, set()
     for tbl in db.metadata.sorted_tables:
         if tbl.name not in names:
             continue
-        ids[tbl.name], late = {}, []
+        ids.setdefault(tbl.name, {})
+        late = []
         records = _lines(archive, f"tables/{tbl.name}.jsonl")
         for record in records:
+            if _known(tbl.name, record, ids, matched):
+                continue
             deferred = []
             values = _translate(tbl, record, ids, staff, deferred)
             if "id" in tbl.c:
