@@ -1,11 +1,14 @@
 """`flask campaigns export SLUG --out FILE` and `flask campaigns import FILE`."""
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.campaigns.models import Campaign
 from app.campaigns.transfer import TransferError
 from app.campaigns.transfer.export import export_campaign
 from app.campaigns.transfer.import_ import import_campaign, remove_files
+from app.core import audit
 from app.extensions import db
 
 campaigns_cli = AppGroup("campaigns", help="Move campaigns between instances.")
@@ -21,6 +24,9 @@ def export_command(slug, out):
     except TransferError as error:
         raise click.ClickException(str(error)) from None
     rows = sum(manifest["tables"].values())
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    audit.record("campaign.export", campaign, rows=rows, files=len(manifest["files"]))
+    db.session.commit()
     click.echo(f"Exported {slug}: {rows} rows, {len(manifest['files'])} files, to {out}")
 
 

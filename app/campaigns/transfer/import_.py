@@ -17,8 +17,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from app.campaigns.models import Campaign
 from app.campaigns.transfer import FORMAT, FORMAT_VERSION, TransferError
 from app.campaigns.transfer.tables import decode, file_path
+from app.core import audit
 from app.extensions import db
 from app.recipients.services import find_by_name
 
@@ -248,5 +250,6 @@ def import_campaign(source):
             raise TransferError(f"The archive's rows clash with rows here: {error.orig}") from None
         (campaign_id,) = ids["campaigns"].values()
         files = _write_files(archive, manifest)
+    audit.record("campaign.import", db.session.get(Campaign, campaign_id), rows=sum(counts.values()))
     log.info("imported campaign %s: %s rows, %s files", slug, sum(counts.values()), len(files))
     return Imported(slug=slug, campaign_id=campaign_id, counts=counts, files=files)

@@ -45,6 +45,12 @@ SELECTION = (
     ("recipient_tags", [("recipient_id", "recipients", "id")]),
 )
 
+#: Tables no campaign archive holds: staff and their sessions (staff are named by email), the
+#: audit log, mail (addresses and texts of people, blanked after MAIL_RETENTION_DAYS) and the mailbox.
+NOT_EXPORTED = frozenset(
+    {"users", "api_tokens", "login_throttles", "audit_log", "outbox_messages", "mailbox_states"}
+)
+
 #: The files rows point at: (table, column, folder kind).
 FILES = (
     ("signatories", "logo_path", "logos"),
