@@ -8,9 +8,7 @@ Files are written after the rows are flushed, and removed again if anything fail
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.transfer import FORMAT, FORMAT_VERSION, TransferError
 from app.campaigns.transfer.tables import decode, file_path
 from app.core import audit
+from app.documents import storage
 from app.extensions import db
 from app.recipients.services import find_by_name
 
@@ -88,8 +87,8 @@ def _translate(tbl, record, ids, staff, deferred):
     """The row as this database takes it: values decoded, links to new ids; self-links deferred."""
     values = {}
     for column in tbl.columns:
-        if column.primary_key and column.name == "id":
-            continue
+        if (column.primary_key and column.name == "id") or column.name not in record:
+            continue  # a column the archive lacks (an older version's) takes its default
         value = decode(column, record.get(column.name))
         target = _target(column)
         if target and value is not None:
@@ -107,7 +106,7 @@ def _translate(tbl, record, ids, staff, deferred):
             else:
                 value = ids[target][value]
         values[column.name] = value
-    if tbl.name == "update_notices":
+    if tbl.name == "update_notices" and "key" in values:
         values["key"] = _notice_key(values["key"], ids)
     return values
 
@@ -186,18 +185,6 @@ def _insert_rows(archive, names):
     return ids, counts
 
 
-def _write(path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _write_files(archive, manifest):
     """Write every file of the archive; returns the paths written. Leaves none behind on failure."""
     written = []
@@ -217,7 +204,7 @@ def _write_files(archive, manifest):
                 if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
                     continue
                 raise TransferError(f"A different file {kind}/{name} exists already in this file store.")
-            _write(path, data)
+            storage.write_atomically(path, data)
             written.append(path)
     except BaseException:
         remove_files(written)
