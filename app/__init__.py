@@ -161,11 +161,13 @@ def register_input_checks(app):
 
 def register_cli(app):
     from app.auth.cli import users_cli
+    from app.campaigns.cli import campaigns_cli
     from app.core.cli import check_command
     from app.demo.cli import demo_cli
     from app.documents.cli import documents_cli, letters_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(campaigns_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(check_command)
     app.cli.add_command(letters_cli)

@@ -30,3 +30,5 @@ from worker.schedule import BEAT_SCHEDULE, inbound_poll  # noqa: E402
 celery = app = flask_app.extensions["celery"]
 celery.conf.beat_schedule = BEAT_SCHEDULE
 celery.conf.beat_schedule["poll-inbound-mail"] = inbound_poll(flask_app.config)
+# Only the beat that holds the PostgreSQL lock sends the schedule (worker/beat.py).
+celery.conf.beat_scheduler = "worker.beat:LockedScheduler"

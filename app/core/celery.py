@@ -11,6 +11,8 @@ TASK_ROUTES = {
     "pdf.*": {"queue": "pdf", "routing_key": "pdf"},
     "deliveries.*": {"queue": "mail", "routing_key": "mail"},
     "inbound.*": {"queue": "default", "routing_key": "default"},
+    "signatures.*": {"queue": "default", "routing_key": "default"},
+    "timeline.*": {"queue": "default", "routing_key": "default"},
 }
 
 
