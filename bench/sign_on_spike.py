@@ -143,13 +143,14 @@ def redis_client():
 
 
 def gunicorn_command(target, config, port):
+    """Production's command (gunicorn.conf.py), with the processes and threads under test."""
     worker_class, workers, threads = config
-    # Production's threaded worker tells the app when each request arrived (app/core/timed_worker.py).
-    used = "app.core.timed_worker.TimedThreadWorker" if worker_class == "gthread" else worker_class
-    cmd = [str(VENV_BIN / "gunicorn"), "--worker-class", used, "--workers", str(workers)]
+    cmd = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers)]
     if worker_class == "gthread":
-        cmd += ["--threads", str(threads)]
-    cmd += ["--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--preload", target]
+        cmd += ["--threads", str(threads)]  # the config's timed threaded worker
+    else:
+        cmd += ["--worker-class", worker_class]
+    cmd += ["--bind", f"127.0.0.1:{port}", "--backlog", "2048", target]
     return cmd
 
 
