@@ -35,7 +35,9 @@ from app.signatures.update_tasks import send_updates
 from app.timeline.chasers import prepare_chasers
 from app.timeline.services import propose_event
 from app.timeline.tasks import overdue_digest
+from app.deliveries.models import Channel
 from tests.deliveries.email.conftest import make_delivery
+from tests.deliveries.records_support import make_delivery as partner_delivery
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token, log_in
 from tests.signatures.conftest import inputs, sign
@@ -295,11 +297,24 @@ def _digest_and_chaser(client, staff, delivery_id, mails):
     mails.open_links(email, client, "chaser", required=False)  # its text is staff's, links or none
 
 
+def _partner_link(client, staff, mails):
+    """The partner's email: its private link opens the partner's page and changes nothing."""
+    delivery = partner_delivery(Channel.PARTNER)
+    page = f"/staff/deliveries/{delivery.id}"
+    data = {"partner_name": "Ukrainian partner", "email": "desk@partner.example"}
+    answer = staff.post(f"{page}/partner-link", data={**data, "csrf_token": csrf_token(staff, page)})
+    assert answer.status_code == 302
+    [(to, email, _row)] = mails.new("partner link")
+    assert to == "desk@partner.example"
+    mails.open_links(email, client, "partner link")
+
+
 def test_every_link_of_every_email_changes_nothing_and_its_button_works(client, staff, letter, mails):
     withdraw = _signer_emails(client, letter, mails)
     _reconfirmation(client, staff, letter, mails)
     delivery_id, unsubscribe = _delivery_and_update(client, staff, letter, mails)
     _digest_and_chaser(client, staff, delivery_id, mails)
+    _partner_link(client, staff, mails)
 
     # RFC 8058: the mail program's one-click POST carries no cookie and no CSRF token.
     anonymous = client.application.test_client()
@@ -327,5 +342,7 @@ def test_every_link_of_every_email_changes_nothing_and_its_button_works(client, 
         ("overdue digest", "staff/deliveries"),
         ("overdue digest", "staff/awaiting"),
     }, opened
+    assert any(kind == "delivery" and path.startswith("/reply/") for kind, path in mails.opened if path)
+    assert any(kind == "partner link" and path.startswith("/partner/") for kind, path in mails.opened if path)
     assert any(kind == "delivery" and path.startswith("/documents/") for kind, path in mails.opened if path)
     assert {kind for kind, _path in mails.opened} >= {"delivery", "chaser"}
