@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import template_rendered
 
 from app.core.timeutil import utcnow
-from app.deliveries.models import Delivery
+from app.deliveries.models import Channel, Delivery
 from app.deliveries.tasks import send_delivery
 from app.extensions import db as _db
 from app.letters.services import freeze_version
@@ -35,7 +35,6 @@ from app.signatures.update_tasks import send_updates
 from app.timeline.chasers import prepare_chasers
 from app.timeline.services import propose_event
 from app.timeline.tasks import overdue_digest
-from app.deliveries.models import Channel
 from tests.deliveries.email.conftest import make_delivery
 from tests.deliveries.records_support import make_delivery as partner_delivery
 from tests.factories import PASSWORD
