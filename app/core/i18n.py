@@ -3,11 +3,11 @@
 from urllib.parse import urlencode
 
 from babel.dates import format_date as babel_format_date
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app.core.page_cache import PREFIXES as PUBLIC_PAGE_PREFIX
+from app.core.page_cache import LANGUAGE_COOKIE
 from app.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
@@ -17,7 +17,7 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return languages[0]  # command line and workers: the caller passes a language explicitly
-    chosen = request.args.get("lang") or session.get("lang")
+    chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
     user_locale = getattr(current_user, "locale", None) if current_user else None
@@ -39,15 +39,23 @@ def configure_i18n(app):
             "lang_url": lang_url,
         }
 
-    @app.before_request
-    def remember_language():
+    @app.after_request
+    def remember_language(response):
+        """A language picked with ?lang= is kept in a cookie of its own, not in the session, so a
+        reader's public page stays free of a session and can be kept (app/core/page_cache.py)."""
         if request.blueprint == "api":
-            return  # there ?lang= names a document's language, and the API keeps no session
-        if request.path.startswith(PUBLIC_PAGE_PREFIX) and "lang" not in session:
-            return  # a reader's public page stays cookie-free, so it can be kept (core.page_cache)
+            return response  # there ?lang= names a document's language
         chosen = request.args.get("lang")
-        if chosen in app.config["LANGUAGES"] and session.get("lang") != chosen:
-            session["lang"] = chosen
+        if chosen in app.config["LANGUAGES"] and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                chosen,
+                max_age=365 * 24 * 3600,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
     @app.after_request
     def vary_on_language(response):

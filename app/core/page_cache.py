@@ -7,8 +7,8 @@ let browsers, proxies and CDNs answer 304.
 
 Only answers the app marked `Cache-Control: public` with no cookie are kept, so a view decides
 what may be cached (today the campaign page and its Atom feed). The language is part of the key:
-`?lang=` when the URL names it, else the best match of `Accept-Language` (the answers say
-`Vary: Accept-Language, Cookie`).
+`?lang=` when the URL names it, else the language cookie a reader's earlier choice set, else the
+best match of `Accept-Language` (the answers say `Vary: Accept-Language, Cookie`).
 
 Staff changes reach every process: `forget()` expires this process's pages at once and bumps a
 generation number in the shared cache, which each process reads at most once a second.
@@ -20,6 +20,7 @@ endpoint under the same gunicorn command (figures in bench/RESULTS.md).
 """
 
 import hashlib
+import re
 import threading
 import time
 from email.utils import formatdate, parsedate_to_datetime
@@ -34,12 +35,15 @@ GENERATION_CHECK_SECONDS = 1.0
 #: At most this many pages (paths × languages) per process.
 MAX_ENTRIES = 2000
 MAX_QUERY = 40
+#: The cookie that keeps a language picked with ?lang= (app/core/i18n.py): part of the key.
+LANGUAGE_COOKIE = "lang"
+_LANGUAGE_IN_COOKIES = re.compile(r"(?:^|;)\s*lang=([a-z]{2})(?:;|$)")
 #: The paths whose answers may be kept: a campaign's page and its feed.
 PREFIXES = ("/c/",)
 
 
 class _Page:
-    __slots__ = ("status", "headers", "body", "etag", "modified", "built", "expires")
+    __slots__ = ("status", "headers", "body", "etag", "modified", "built", "expires", "language_cookie")
 
     def __init__(self, status, headers, body, ttl):
         self.status = status
@@ -48,8 +52,11 @@ class _Page:
         self.built = time.time()
         self.modified = formatdate(self.built, usegmt=True)
         self.expires = time.monotonic() + ttl
-        kept = [(k, v) for k, v in headers if k.lower() not in ("etag", "last-modified", "content-length")]
+        dropped = ("etag", "last-modified", "content-length", "set-cookie")
+        kept = [(k, v) for k, v in headers if k.lower() not in dropped]
         self.headers = kept + [("ETag", self.etag), ("Last-Modified", self.modified)]
+        #: The language cookie a ?lang= link sets, given again to each reader who lacks it.
+        self.language_cookie = next((v for k, v in headers if k.lower() == "set-cookie"), None)
 
 
 class PageCache:
@@ -130,12 +137,16 @@ class PageCache:
         query = environ.get("QUERY_STRING", "")
         if len(query) > MAX_QUERY:
             return None
-        return (path, query, self._language(environ, query))
+        return (path, query, self._language(environ, query, cookies))
 
-    def _language(self, environ, query):
+    def _language(self, environ, query, cookies):
+        """As app.core.i18n picks it for a reader: ?lang=, the language cookie, Accept-Language."""
         for part in query.split("&"):
             if part.startswith("lang=") and part[5:] in self.languages:
                 return part[5:]
+        picked = _LANGUAGE_IN_COOKIES.search(cookies) if cookies else None
+        if picked and picked.group(1) in self.languages:
+            return picked.group(1)
         header = environ.get("HTTP_ACCEPT_LANGUAGE", "")
         lang = self._accept.get(header)
         if lang is None:
@@ -192,7 +203,9 @@ class PageCache:
         if not status.startswith("200"):
             return False
         names = {name.lower(): value for name, value in headers}
-        return "set-cookie" not in names and "public" in names.get("cache-control", "")
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+        only_language = len(cookies) <= 1 and all(c.startswith(LANGUAGE_COOKIE + "=") for c in cookies)
+        return only_language and "public" in names.get("cache-control", "")
 
     def _serve(self, page, environ, start_response, hit=False):
         """The kept page, or 304; a page served again says its age, so a proxy keeps it no longer."""
@@ -201,8 +214,17 @@ class PageCache:
             kept = [(k, v) for k, v in page.headers if k.lower() not in ("content-type", "content-encoding")]
             start_response("304 Not Modified", [*kept, *age])
             return []
-        start_response(page.status, [*page.headers, ("Content-Length", str(len(page.body))), *age])
+        cookie = []
+        if page.language_cookie and not page.language_cookie.startswith(self._cookie_value(environ)):
+            cookie = [("Set-Cookie", page.language_cookie)]  # a ?lang= link: the reader's choice is kept
+        start_response(page.status, [*page.headers, ("Content-Length", str(len(page.body))), *cookie, *age])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+
+    @staticmethod
+    def _cookie_value(environ):
+        """The reader's language cookie as it would be set ("lang=ko"), or "" when it has none."""
+        picked = _LANGUAGE_IN_COOKIES.search(environ.get("HTTP_COOKIE", ""))
+        return f"{LANGUAGE_COOKIE}={picked.group(1)};" if picked else "\0"
 
     @staticmethod
     def _not_modified(page, environ):

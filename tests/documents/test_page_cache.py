@@ -100,3 +100,15 @@ def test_other_processes_drop_their_pages_within_a_second(database_url, tmp_path
             app.extensions["celery"].close()
         previous.set_current()  # creating an app made its Celery the process-wide one
         previous.set_default()
+
+
+def test_a_shared_lang_link_is_kept_and_still_remembers_the_readers_choice(app, letter):
+    url = f"/c/{letter.campaign.slug}?lang=ko"
+    first, second = app.test_client(), app.test_client()
+    first.get(url)
+    kept = second.get(url)  # a new reader following the same shared link
+    assert "Age" in kept.headers and 'lang="ko"' in kept.get_data(as_text=True)
+    assert kept.headers["Set-Cookie"].startswith("lang=ko;")
+    later = second.get(f"/c/{letter.campaign.slug}", headers={"Accept-Language": "en"})
+    assert 'lang="ko"' in later.get_data(as_text=True)  # the choice stays, the browser asks English
+    assert "Set-Cookie" not in second.get(url).headers  # the reader has it already
