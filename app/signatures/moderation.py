@@ -10,6 +10,7 @@ from app.core.errors import ValidationError
 from app.core.text import clean_text, text_problem
 from app.core.timeutil import utcnow
 from app.extensions import db
+from app.signatures.labels import STATUS_LABELS
 from app.signatures.models import SignatureStatus
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,11 @@ def decide(signature, to, actor, reason=""):
         )
     if signature.status not in STAFF_TRANSITIONS[target]:
         raise SignatureTransitionRefused(
-            _l("A %(now)s signature cannot become %(to)s.", now=str(signature.status), to=str(target)),
+            _l(
+                "A signature in “%(now)s” cannot become “%(to)s”.",
+                now=STATUS_LABELS[signature.status],
+                to=STATUS_LABELS[target],
+            ),
             fields={"to": _l("Not allowed from here.")},
         )
     if target == S.APPROVED and signature.confirmed_at is None:

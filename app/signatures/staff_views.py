@@ -1,7 +1,7 @@
 """Staff pages for a letter's signatures: moderate, order, add, import, export."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,7 +17,7 @@ from app.core.pagination import paginate
 from app.extensions import db
 from app.letters.forms import ActionForm
 from app.letters.models import Letter
-from app.signatures import exporting, importing
+from app.signatures import exporting, importing, labels, logos
 from app.signatures import staff_forms as forms
 from app.signatures.models import Signatory, Signature, SignatureStatus
 from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
@@ -30,15 +30,27 @@ PER_PAGE = 50
 LIST = "/staff/letters/<int:letter_id>/signatures"
 ONE = LIST + "/<int:signature_id>"
 _STATUSES = {str(status) for status in SignatureStatus}
+#: The filters besides one status: what waits for a person (the default), and everything.
+NEEDS_YOU, ALL = "needs_you", "all"
 #: Which buttons a row gets: {target: statuses it may come from}.
 _TRANSITIONS = {str(to): {str(s) for s in sources} for to, sources in STAFF_TRANSITIONS.items()}
 _BULK = (SignatureStatus.APPROVED, SignatureStatus.REJECTED)
 
 
 def _filters():
-    """The list's status filter and search from the query string; an unknown status shows all."""
-    status = request.args.get("status", "")
-    return {"status": status if status in _STATUSES else "", "q": request.args.get("q", "").strip()[:200]}
+    """The list's status filter and search: what needs a person, unless asked or searching everything;
+    an unknown status shows all."""
+    q = request.args.get("q", "").strip()[:200]
+    status = request.args.get("status", ALL if q else NEEDS_YOU)
+    if status not in _STATUSES and status != NEEDS_YOU:
+        status = ALL
+    return {"status": status, "q": q}
+
+
+def _statuses(status):
+    if status == NEEDS_YOU:
+        return labels.NEEDS_YOU
+    return () if status == ALL else (status,)
 
 
 def _back(letter_id):
@@ -78,14 +90,22 @@ def _sees_private():
     return current_user.has_role("editor")
 
 
+def _tabs(counts):
+    """[(filter, label, count)]: what needs a person first, then all, then each state."""
+    needs_you = sum(counts[status] for status in labels.NEEDS_YOU)
+    tabs = [(NEEDS_YOU, _("Needs you"), needs_you), (ALL, _("All"), sum(counts.values()))]
+    return tabs + [(str(status), labels.STATUS_LABELS[status], count) for status, count in counts.items()]
+
+
 def _listing(letter, filters):
     """The list as the staff member may search it: a viewer's search looks at names only.
 
     A viewer who could match on an email address could test whether that address signed.
     """
+    statuses = _statuses(filters["status"])
     if _sees_private():
-        return exporting.listing_query(letter, **filters)
-    query = exporting.listing_query(letter, status=filters["status"])
+        return exporting.listing_query(letter, statuses, filters["q"])
+    query = exporting.listing_query(letter, statuses)
     if q := filters["q"]:
         names = (Signatory.name_en, Signatory.name_ko)
         query = query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in names)))
@@ -100,9 +120,10 @@ def _list_page(letter, add_form, status=200):
         letter=letter,
         page=page,
         filters=filters,
-        counts=exporting.status_counts(letter),
+        tabs=_tabs(exporting.status_counts(letter)),
         add_form=add_form,
         labels=forms.LABELS,
+        state_label=labels.state_label,
         transitions=_TRANSITIONS,
         private=_sees_private(),
     ), status
@@ -130,8 +151,19 @@ def detail(letter_id, signature_id):
         letter=signature.letter,
         s=signature,
         labels=forms.LABELS,
+        state_label=labels.state_label,
         private=_sees_private(),
     )
+
+
+@bp.get("/staff/signatories/<int:signatory_id>/logo.png")
+@staff_required
+def logo(signatory_id):
+    """An organization's logo as it will appear in the PDF, for staff vetting the sign-on."""
+    signatory = db.get_or_404(Signatory, signatory_id)
+    if not signatory.logo_path:
+        abort(404)
+    return send_from_directory(logos.logo_folder(), signatory.logo_path, mimetype="image/png", max_age=0)
 
 
 @bp.post(ONE + "/decide")
