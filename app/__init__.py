@@ -85,6 +85,7 @@ def register_blueprints(app):
     from app.deliveries.views import bp as deliveries_bp
     from app.documents.views import bp as documents_bp
     from app.inbound.views import bp as inbound_bp
+    from app.jobs.views import bp as jobs_bp
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
@@ -109,6 +110,7 @@ def register_blueprints(app):
         delivery_records_bp,
         delivery_covers_bp,
         inbound_bp,
+        jobs_bp,
         responses_bp,
         timeline_bp,
         timeline_feed_bp,

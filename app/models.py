@@ -22,6 +22,7 @@ from app.letters.models import (
     LetterVersion,
     LetterVersionRecipient,
 )
+from app.jobs.models import JobState, StaffJob
 from app.mail.models import MailStatus, OutboxMessage
 from app.recipients.models import Recipient, RecipientKind, RecipientTag
 from app.responses.models import Response, ResponseAttachment, StatusEvent, StatusKind
@@ -52,6 +53,7 @@ __all__ = [
     "DocumentVariant",
     "InboundMessage",
     "InboundStatus",
+    "JobState",
     "Letter",
     "LetterRecipient",
     "LetterRevision",
@@ -71,6 +73,7 @@ __all__ = [
     "SignatoryKind",
     "Signature",
     "SignatureStatus",
+    "StaffJob",
     "StatusEvent",
     "StatusKind",
     "User",

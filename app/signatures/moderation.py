@@ -32,6 +32,20 @@ class SignatureTransitionRefused(ValidationError):
 
 def decide(signature, to, actor, reason=""):
     """Apply a staff decision, or raise SignatureTransitionRefused saying why not."""
+    changes = check_decision(signature, to, reason)
+    target = changes["status"]
+    if target == S.APPROVED:
+        changes["approved_at"] = utcnow()
+    if target == S.WITHDRAWN:
+        changes["withdrawn_at"] = utcnow()
+    previous = signature.status
+    _apply(signature, changes)
+    audit.record("signature.decide", signature, actor=actor, **{"from": str(previous), "to": str(target)})
+    return signature
+
+
+def check_decision(signature, to, reason=""):
+    """The columns a staff decision would write, or the error saying why it may not be taken."""
     try:
         target = S(to)
     except ValueError:
@@ -62,14 +76,7 @@ def decide(signature, to, actor, reason=""):
         if problem := text_problem(reason, 500):
             raise ValidationError(problem, fields={"reason": problem})
         changes["rejection_reason"] = reason
-    if target == S.APPROVED:
-        changes["approved_at"] = utcnow()
-    if target == S.WITHDRAWN:
-        changes["withdrawn_at"] = utcnow()
-    previous = signature.status
-    _apply(signature, changes)
-    audit.record("signature.decide", signature, actor=actor, **{"from": str(previous), "to": str(target)})
-    return signature
+    return changes
 
 
 def _apply(signature, changes):

@@ -15,12 +15,14 @@ from app.core.forms import choices
 from app.core.i18n import current_language
 from app.core.pagination import paginate
 from app.extensions import db
+from app.jobs.tasks import queue_job
 from app.letters.forms import ActionForm
 from app.letters.models import Letter
+from app.signatures import bulk as bulk_work
 from app.signatures import exporting, importing, labels, logos
 from app.signatures import staff_forms as forms
 from app.signatures.models import Signatory, Signature, SignatureStatus
-from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
+from app.signatures.moderation import STAFF_TRANSITIONS, check_decision, decide, merge
 from app.signatures.services import add_by_staff, set_positions
 from app.signatures.validation import clean_sign_on, country_choices
 
@@ -217,18 +219,24 @@ def bulk(letter_id):
         ids = forms.read_ids(form.ids.data)
     except DomainError as error:
         return _invalid(letter, error.message)
-    query = sa.select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
-    signatures = db.session.scalars(query.order_by(Signature.id)).all()
+    signatures = bulk_work.signatures_of(letter, ids)
     if not signatures:
         return _refused(letter.id, _("Tick the signatures to act on first."))
+    many = len(signatures) > bulk_work.INLINE_LIMIT
     for signature in signatures:
         try:
-            decide(signature, form.to.data, current_user, reason=form.reason.data)
+            if many:
+                check_decision(signature, form.to.data, reason=form.reason.data)
+            else:
+                decide(signature, form.to.data, current_user, reason=form.reason.data)
         except DomainError as error:
             message = _(
                 "Signature #%(id)d: %(message)s Nothing was changed.", id=signature.id, message=error.message
             )
             return _refused(letter.id, message)
+    if many:
+        job = bulk_work.start_bulk(letter, signatures, form.to.data, form.reason.data, current_user)
+        return _queued(job)
     status = forms.STATUS_LABELS[SignatureStatus(form.to.data)]
     count = len(signatures)
     message = ngettext(
@@ -293,16 +301,20 @@ def import_csv(letter_id):
     try:
         if not form.token.data:
             return _import_page(letter, form, preview=importing.preview_upload(letter, form.file.data))
-        added = importing.import_staged(letter, form.token.data, current_user)
+        job = bulk_work.start_import(letter, form.token.data, current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return _import_page(letter, form, status=422)
+    return _queued(job)
+
+
+def _queued(job):
+    """Commit the job, hand it to a worker, and show its progress page."""
+    job_id = job.id
     db.session.commit()
-    importing.discard(letter, form.token.data)
-    forget_letter(letter)
-    flash(ngettext("%(num)d signature imported.", "%(num)d signatures imported.", added), "info")
-    return redirect(url_for(".index", letter_id=letter.id))
+    queue_job(job_id)
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.get("/staff/signatures/import-template.csv")
