@@ -27,6 +27,7 @@ def create_app(settings=None):
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_attention(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_input_checks(app)
@@ -79,6 +80,7 @@ def register_blueprints(app):
     from app.api import init_app as init_api
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
+    from app.core.search_views import bp as search_bp
     from app.core.views import bp as core_bp
     from app.deliveries.cover_views import bp as delivery_covers_bp
     from app.deliveries.record_views import bp as delivery_records_bp
@@ -114,10 +116,17 @@ def register_blueprints(app):
         responses_bp,
         timeline_bp,
         timeline_feed_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
     proposals.register()  # a delivery that becomes delivered proposes its timeline event
     init_api(app)  # the API blueprint with its generated OpenAPI document
+
+
+def register_attention(app):
+    from app.core.attention import register
+
+    register(app)
 
 
 def register_error_handlers(app):

@@ -14,6 +14,7 @@ from app.deliveries.models import (
 )
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.inbound.models import InboundMessage, InboundStatus, MailboxState
+from app.jobs.models import JobState, StaffJob
 from app.letters.models import (
     Letter,
     LetterRecipient,
@@ -22,7 +23,6 @@ from app.letters.models import (
     LetterVersion,
     LetterVersionRecipient,
 )
-from app.jobs.models import JobState, StaffJob
 from app.mail.models import MailStatus, OutboxMessage
 from app.recipients.models import Recipient, RecipientKind, RecipientTag
 from app.responses.models import Response, ResponseAttachment, StatusEvent, StatusKind
