@@ -1,7 +1,7 @@
 """Staff pages for a letter's signatures: moderate, order, add, import, export."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -165,7 +165,10 @@ def logo(signatory_id):
     signatory = db.get_or_404(Signatory, signatory_id)
     if not signatory.logo_path:
         abort(404)
-    return send_from_directory(logos.logo_folder(), signatory.logo_path, mimetype="image/png", max_age=0)
+    data = logos.read_logo(signatory.logo_path)
+    if data is None:
+        abort(404)
+    return data, 200, {"Content-Type": "image/png"}
 
 
 @bp.post(ONE + "/decide")
