@@ -5,7 +5,7 @@ delivery, so that count is kept in the shared cache for a few minutes.
 """
 
 import sqlalchemy as sa
-from flask import g
+from flask import g, has_request_context
 from flask_login import current_user
 
 from app.core.cache import get_cache
@@ -82,6 +82,7 @@ def register(app):
     @app.context_processor
     def staff_attention():
         """`attention()` in templates: counted only when a staff page's navigation asks for it."""
-        if not current_user.is_authenticated:
+        # Emails are rendered outside any request, where there is no user.
+        if not has_request_context() or not getattr(current_user, "is_authenticated", False):
             return {}
         return {"attention": attention}

@@ -8,14 +8,12 @@ from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.campaigns.public import forget_letter
-from app.core import audit
-from app.core.downloads import CSV, JSON, attachment
 from app.core.errors import DomainError
 from app.core.forms import choices
 from app.core.i18n import current_language
 from app.core.pagination import paginate
 from app.extensions import db
-from app.jobs.tasks import queue_job
+from app.jobs.views import started
 from app.letters.forms import ActionForm
 from app.letters.models import Letter
 from app.signatures import bulk as bulk_work
@@ -239,7 +237,7 @@ def bulk(letter_id):
             return _refused(letter.id, message)
     if many:
         job = bulk_work.start_bulk(letter, signatures, form.to.data, form.reason.data, current_user)
-        return _queued(job)
+        return started(job)
     status = forms.STATUS_LABELS[SignatureStatus(form.to.data)]
     count = len(signatures)
     message = ngettext(
@@ -284,59 +282,6 @@ def add(letter_id):
     return _done(letter, _("Signature #%(id)d is added and approved.", id=signature.id))
 
 
-def _import_page(letter, form, preview=None, status=200):
-    return render_template(
-        "signatures/staff_import.html",
-        letter=letter,
-        form=form,
-        preview=preview,
-        columns=importing.COLUMNS,
-    ), status
-
-
-@bp.route(LIST + "/import", methods=["GET", "POST"])
-@role_required("editor")
-def import_csv(letter_id):
-    letter = db.get_or_404(Letter, letter_id)
-    form = forms.ImportForm()
-    if not form.validate_on_submit():
-        return _import_page(letter, form, status=400 if request.method == "POST" else 200)
-    try:
-        if not form.token.data:
-            return _import_page(letter, form, preview=importing.preview_upload(letter, form.file.data))
-        job = bulk_work.start_import(letter, form.token.data, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _import_page(letter, form, status=422)
-    return _queued(job)
-
-
-def _queued(job):
-    """Commit the job, hand it to a worker, and show its progress page."""
-    job_id = job.id
-    db.session.commit()
-    queue_job(job_id)
-    return redirect(url_for("jobs.show", job_id=job_id))
-
-
-@bp.get("/staff/signatures/import-template.csv")
-@role_required("editor")
-def import_template():
-    return attachment(importing.template_csv(), CSV, "signatures-template.csv")
-
-
-@bp.get(LIST + "/export.<any(csv, json):fmt>")
-@role_required("editor")
-def export(letter_id, fmt):
-    letter = db.get_or_404(Letter, letter_id)
-    records = exporting.export_records(letter)
-    audit.record("signature.export", letter, actor=current_user, format=fmt, count=len(records))
-    db.session.commit()
-    if fmt == "csv":
-        return attachment(exporting.to_csv(records), CSV, exporting.export_filename(letter, fmt))
-    return attachment(exporting.to_json(records), JSON, exporting.export_filename(letter, fmt))
-
-
-# The privacy requests (find, export, erase) live in their own module, on this blueprint.
-from app.signatures import privacy_views  # noqa: E402,F401
+# The imports and exports, and the privacy requests (find, export, erase), live in their own
+# modules, on this blueprint.
+from app.signatures import import_views, privacy_views  # noqa: E402,F401

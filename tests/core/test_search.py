@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from app.extensions import db
 from app.responses.models import Response, ResponseChannel
 from app.signatures.models import SignatoryKind, SignatureStatus
 from tests.factories import RecipientFactory

@@ -1,8 +1,8 @@
 """The staff moderation page of a letter's signatures, used as editors and viewers use it."""
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import sqlalchemy as sa
 
@@ -249,7 +249,8 @@ def test_a_bulk_action_with_one_refused_row_changes_nothing(client, auth, letter
         client, client.post(action, data={**fields, "ids": [held.id, withdrawn.id], "to": "approved"})
     )
 
-    assert f"Signature #{withdrawn.id}: A signature in “Withdrawn” cannot become “Listed”." in flashes(page)[0]
+    refusal = f"Signature #{withdrawn.id}: A signature in “Withdrawn” cannot become “Listed”."
+    assert refusal in flashes(page)[0]
     assert [s.status for s in signatures(letter)] == [S.HELD, S.WITHDRAWN]
 
 
@@ -281,7 +282,8 @@ def test_positions_set_the_public_order_with_organizations_always_first(client, 
 
     assert "3 positions saved." in flashes(follow(client, saved))
     assert order() == ["NK Watch", "Bob Second", "Ada First"]
-    assert f'name="position-{bob.id}" value="1"' in client.get(url(letter, status="all")).get_data(as_text=True)
+    listed = client.get(url(letter, status="all")).get_data(as_text=True)
+    assert f'name="position-{bob.id}" value="1"' in listed
     assert "signature.positions" in audit_actions(editor)
 
     bad = follow(client, client.post(action, data={**fields, f"position-{ada.id}": "-3"}))
