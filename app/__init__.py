@@ -28,6 +28,7 @@ def create_app(settings=None):
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_attention(app)
     register_error_handlers(app)
     register_overload(app)
     register_security_headers(app)
@@ -88,6 +89,7 @@ def register_blueprints(app):
     from app.api import init_app as init_api
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
+    from app.core.search_views import bp as search_bp
     from app.core.views import bp as core_bp
     from app.deliveries.cover_views import bp as delivery_covers_bp
     from app.deliveries.partner_staff_views import bp as delivery_partner_bp
@@ -96,6 +98,7 @@ def register_blueprints(app):
     from app.deliveries.views import bp as deliveries_bp
     from app.documents.views import bp as documents_bp
     from app.inbound.views import bp as inbound_bp
+    from app.jobs.views import bp as jobs_bp
     from app.letters.views import bp as letters_bp
     from app.mail.views import bp as mail_bp
     from app.recipients.views import bp as recipients_bp
@@ -124,15 +127,23 @@ def register_blueprints(app):
         delivery_partner_bp,
         partner_bp,
         inbound_bp,
+        jobs_bp,
         responses_bp,
         right_of_reply_bp,
         response_links_bp,
         timeline_bp,
         timeline_feed_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
     proposals.register()  # a delivery that becomes delivered proposes its timeline event
     init_api(app)  # the API blueprint with its generated OpenAPI document
+
+
+def register_attention(app):
+    from app.core.attention import register
+
+    register(app)
 
 
 def register_error_handlers(app):

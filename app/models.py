@@ -15,6 +15,7 @@ from app.deliveries.models import (
 from app.deliveries.partner_models import PartnerLink, PartnerReport
 from app.documents.models import Document, DocumentLanguage, DocumentStatus, DocumentVariant
 from app.inbound.models import InboundMessage, InboundStatus, MailboxState
+from app.jobs.models import JobState, StaffJob
 from app.letters.models import (
     Letter,
     LetterRecipient,
@@ -53,6 +54,7 @@ __all__ = [
     "DocumentVariant",
     "InboundMessage",
     "InboundStatus",
+    "JobState",
     "Letter",
     "LetterRecipient",
     "LetterRevision",
@@ -75,6 +77,7 @@ __all__ = [
     "SignatoryKind",
     "Signature",
     "SignatureStatus",
+    "StaffJob",
     "StatusEvent",
     "StatusKind",
     "User",

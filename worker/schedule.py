@@ -15,6 +15,7 @@ BEAT_SCHEDULE = {
     "sweep-documents": {"task": "pdf.sweep", "schedule": timedelta(minutes=5)},
     "sweep-inbound": {"task": "inbound.sweep", "schedule": timedelta(minutes=5)},
     "overdue-answers-digest": {"task": "timeline.overdue_digest", "schedule": timedelta(days=1)},
+    "sweep-staff-jobs": {"task": "jobs.sweep", "schedule": timedelta(minutes=5)},
     "mail-signer-updates": {"task": "signatures.send_updates", "schedule": timedelta(minutes=5)},
 }
 

@@ -6,14 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
+from app.campaigns.dashboard import campaign_dashboard
 from app.campaigns.forms import CampaignForm
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.public import campaign_page_data
 from app.campaigns.services import create_campaign
+from app.core.attention import attention, letters_needing_you
 from app.core.errors import DomainError
 from app.core.i18n import current_language
+from app.deliveries.labels import DELIVERY_STATUS_LABELS
 from app.documents.public import download_states
 from app.extensions import db
+from app.letters.workflow import STATUS_LABELS as LETTER_LABELS
+from app.signatures.labels import LABELS as SIGNATURE_LABELS
+from app.timeline.labels import STATE_LABELS as CLOCK_LABELS
+from app.timeline.labels import explain_clock
 
 bp = Blueprint("campaigns", __name__)
 
@@ -49,7 +56,12 @@ def show(slug):
 @staff_required
 def staff_index():
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.id.desc())).all()
-    return render_template("campaigns/staff_index.html", campaigns=campaigns)
+    return render_template(
+        "campaigns/staff_index.html",
+        campaigns=campaigns,
+        waiting=attention(fresh=True),
+        letters_needing_you=letters_needing_you(),
+    )
 
 
 @bp.route("/staff/campaigns/new", methods=["GET", "POST"])
@@ -79,4 +91,13 @@ def new():
 @staff_required
 def staff_show(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
-    return render_template("campaigns/staff_show.html", campaign=campaign)
+    return render_template(
+        "campaigns/staff_show.html",
+        campaign=campaign,
+        board=campaign_dashboard(campaign),
+        signature_labels=SIGNATURE_LABELS,
+        letter_labels=LETTER_LABELS,
+        delivery_labels=DELIVERY_STATUS_LABELS,
+        clock_labels=CLOCK_LABELS,
+        explain_clock=explain_clock,
+    )

@@ -45,16 +45,16 @@ _OF_SIGNATURE |= {"created_at", "confirmed_at", "approved_at", "withdrawn_at"}
 _SEARCHED = (Signatory.name_en, Signatory.name_ko, Signatory.email, Signatory.contact_name)
 
 
-def listing_query(letter, status=None, q=None):
-    """The letter's signatures in the order of the public list, optionally by status and name/email."""
+def listing_query(letter, statuses=(), q=None):
+    """The letter's signatures in the order of the public list, optionally in `statuses` and by name/email."""
     query = (
         sa.select(Signature)
         .join(Signature.signatory)
         .options(contains_eager(Signature.signatory))
         .where(Signature.letter_id == letter.id)
     )
-    if status:
-        query = query.where(Signature.status == status)
+    if statuses:
+        query = query.where(Signature.status.in_(statuses))
     if q:
         query = query.where(
             sa.or_(

@@ -102,16 +102,23 @@ def preview_upload(letter, storage):
     return Preview(rows, _staging.stage(data, letter=letter.id))
 
 
-def import_staged(letter, token, actor):
-    """Add the valid rows of a previewed file that are not duplicates; returns how many were added."""
-    rows = check_rows(letter, parse(_staging.path(token, letter=letter.id).read_bytes()))
-    added = 0
-    for row in rows:
-        if row.is_importable:
-            language = signer_language(row.cleaned)
-            add_by_staff(letter, row.cleaned, actor, source=SignatureSource.IMPORT, language=language)
-            added += 1
-    return added
+def staged_bytes(letter, token):
+    """The previewed file kept for the import; ValidationError when it is gone or not this letter's."""
+    return _staging.path(token, letter=letter.id).read_bytes()
+
+
+def import_staged(letter, token, actor, on_row=None):
+    """Add the valid rows of a previewed file that are not duplicates; returns how many were added.
+
+    `on_row(added, importable)` is called after each row is added.
+    """
+    rows = [row for row in check_rows(letter, parse(staged_bytes(letter, token))) if row.is_importable]
+    for added, row in enumerate(rows, 1):
+        language = signer_language(row.cleaned)
+        add_by_staff(letter, row.cleaned, actor, source=SignatureSource.IMPORT, language=language)
+        if on_row is not None:
+            on_row(added, len(rows))
+    return len(rows)
 
 
 def discard(letter, token):

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+from werkzeug.security import safe_join
 
 from app.core.errors import ValidationError
 
@@ -53,3 +54,11 @@ def save_logo(image):
     image.save(tmp, format="PNG", optimize=True)
     tmp.replace(path)
     return name
+
+
+def read_logo(name):
+    """The bytes of a stored logo, or None when there is no such file (small: read whole)."""
+    path = safe_join(str(logo_folder()), name)
+    if path is None or not Path(path).is_file():
+        return None
+    return Path(path).read_bytes()

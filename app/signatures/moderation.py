@@ -10,6 +10,7 @@ from app.core.errors import ValidationError
 from app.core.text import clean_text, text_problem
 from app.core.timeutil import utcnow
 from app.extensions import db
+from app.signatures.labels import STATUS_LABELS
 from app.signatures.models import SignatureStatus
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,20 @@ class SignatureTransitionRefused(ValidationError):
 
 def decide(signature, to, actor, reason=""):
     """Apply a staff decision, or raise SignatureTransitionRefused saying why not."""
+    changes = check_decision(signature, to, reason)
+    target = changes["status"]
+    if target == S.APPROVED:
+        changes["approved_at"] = utcnow()
+    if target == S.WITHDRAWN:
+        changes["withdrawn_at"] = utcnow()
+    previous = signature.status
+    _apply(signature, changes)
+    audit.record("signature.decide", signature, actor=actor, **{"from": str(previous), "to": str(target)})
+    return signature
+
+
+def check_decision(signature, to, reason=""):
+    """The columns a staff decision would write, or the error saying why it may not be taken."""
     try:
         target = S(to)
     except ValueError:
@@ -41,7 +56,11 @@ def decide(signature, to, actor, reason=""):
         )
     if signature.status not in STAFF_TRANSITIONS[target]:
         raise SignatureTransitionRefused(
-            _l("A %(now)s signature cannot become %(to)s.", now=str(signature.status), to=str(target)),
+            _l(
+                "A signature in “%(now)s” cannot become “%(to)s”.",
+                now=STATUS_LABELS[signature.status],
+                to=STATUS_LABELS[target],
+            ),
             fields={"to": _l("Not allowed from here.")},
         )
     if target == S.APPROVED and signature.confirmed_at is None:
@@ -57,14 +76,7 @@ def decide(signature, to, actor, reason=""):
         if problem := text_problem(reason, 500):
             raise ValidationError(problem, fields={"reason": problem})
         changes["rejection_reason"] = reason
-    if target == S.APPROVED:
-        changes["approved_at"] = utcnow()
-    if target == S.WITHDRAWN:
-        changes["withdrawn_at"] = utcnow()
-    previous = signature.status
-    _apply(signature, changes)
-    audit.record("signature.decide", signature, actor=actor, **{"from": str(previous), "to": str(target)})
-    return signature
+    return changes
 
 
 def _apply(signature, changes):

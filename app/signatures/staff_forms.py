@@ -10,45 +10,15 @@ from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField,
 from app.core.converters import MAX_ID
 from app.core.errors import ValidationError
 from app.core.forms import choices
-from app.signatures.models import Display, SignatoryKind, SignatureSource, SignatureStatus
+from app.signatures.labels import (  # noqa: F401 (the views read the labels from here)
+    DISPLAY_LABELS,
+    HOLD_LABELS,
+    KIND_LABELS,
+    LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+)
 
-S = SignatureStatus
-
-STATUS_LABELS = {
-    S.PENDING: _l("Pending"),
-    S.HELD: _l("Held"),
-    S.CONFIRMED: _l("Confirmed"),
-    S.APPROVED: _l("Approved"),
-    S.REJECTED: _l("Rejected"),
-    S.WITHDRAWN: _l("Withdrawn"),
-    S.EXPIRED: _l("Expired"),
-    S.MERGED: _l("Merged"),
-}
-KIND_LABELS = {SignatoryKind.ORGANIZATION: _l("Organization"), SignatoryKind.INDIVIDUAL: _l("Individual")}
-SOURCE_LABELS = {
-    SignatureSource.FORM: _l("Public form"),
-    SignatureSource.STAFF: _l("Added by staff"),
-    SignatureSource.IMPORT: _l("Imported"),
-    SignatureSource.DEMO: _l("Demo"),
-}
-DISPLAY_LABELS = {
-    Display.FULL: _l("Name in full"),
-    Display.INITIALS: _l("Initials only"),
-    Display.COUNTED: _l("Counted, not listed"),
-}
-HOLD_LABELS = {
-    "rate_limit": _l("Too many sign-ons from one address"),
-    "honeypot": _l("Filled the hidden field (bot?)"),
-    "too_fast": _l("Sent too fast (bot?)"),
-    "same_name": _l("Possible duplicate: an organization of the same name signed before"),
-}
-LABELS = {
-    "status": STATUS_LABELS,
-    "kind": KIND_LABELS,
-    "source": SOURCE_LABELS,
-    "display": DISPLAY_LABELS,
-    "hold": HOLD_LABELS,
-}
 #: Highest position staff may give; the public list sorts by it.
 MAX_POSITION = 99_999
 _DIGITS = re.compile(r"[0-9]{1,9}")

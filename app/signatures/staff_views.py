@@ -8,19 +8,19 @@ from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.campaigns.public import forget_letter
-from app.core import audit
-from app.core.downloads import CSV, JSON, attachment
 from app.core.errors import DomainError
 from app.core.forms import choices
 from app.core.i18n import current_language
 from app.core.pagination import paginate
 from app.extensions import db
+from app.jobs.views import started
 from app.letters.forms import ActionForm
 from app.letters.models import Letter
-from app.signatures import exporting, importing
+from app.signatures import bulk as bulk_work
+from app.signatures import exporting, importing, labels, logos
 from app.signatures import staff_forms as forms
 from app.signatures.models import Signatory, Signature, SignatureStatus
-from app.signatures.moderation import STAFF_TRANSITIONS, decide, merge
+from app.signatures.moderation import STAFF_TRANSITIONS, check_decision, decide, merge
 from app.signatures.services import add_by_staff, set_positions
 from app.signatures.validation import clean_sign_on, country_choices
 
@@ -30,15 +30,27 @@ PER_PAGE = 50
 LIST = "/staff/letters/<int:letter_id>/signatures"
 ONE = LIST + "/<int:signature_id>"
 _STATUSES = {str(status) for status in SignatureStatus}
+#: The filters besides one status: what waits for a person (the default), and everything.
+NEEDS_YOU, ALL = "needs_you", "all"
 #: Which buttons a row gets: {target: statuses it may come from}.
 _TRANSITIONS = {str(to): {str(s) for s in sources} for to, sources in STAFF_TRANSITIONS.items()}
 _BULK = (SignatureStatus.APPROVED, SignatureStatus.REJECTED)
 
 
 def _filters():
-    """The list's status filter and search from the query string; an unknown status shows all."""
-    status = request.args.get("status", "")
-    return {"status": status if status in _STATUSES else "", "q": request.args.get("q", "").strip()[:200]}
+    """The list's status filter and search: what needs a person, unless asked or searching everything;
+    an unknown status shows all."""
+    q = request.args.get("q", "").strip()[:200]
+    status = request.args.get("status", ALL if q else NEEDS_YOU)
+    if status not in _STATUSES and status != NEEDS_YOU:
+        status = ALL
+    return {"status": status, "q": q}
+
+
+def _statuses(status):
+    if status == NEEDS_YOU:
+        return labels.NEEDS_YOU
+    return () if status == ALL else (status,)
 
 
 def _back(letter_id):
@@ -78,14 +90,22 @@ def _sees_private():
     return current_user.has_role("editor")
 
 
+def _tabs(counts):
+    """[(filter, label, count)]: what needs a person first, then all, then each state."""
+    needs_you = sum(counts[status] for status in labels.NEEDS_YOU)
+    tabs = [(NEEDS_YOU, _("Needs you"), needs_you), (ALL, _("All"), sum(counts.values()))]
+    return tabs + [(str(status), labels.STATUS_LABELS[status], count) for status, count in counts.items()]
+
+
 def _listing(letter, filters):
     """The list as the staff member may search it: a viewer's search looks at names only.
 
     A viewer who could match on an email address could test whether that address signed.
     """
+    statuses = _statuses(filters["status"])
     if _sees_private():
-        return exporting.listing_query(letter, **filters)
-    query = exporting.listing_query(letter, status=filters["status"])
+        return exporting.listing_query(letter, statuses, filters["q"])
+    query = exporting.listing_query(letter, statuses)
     if q := filters["q"]:
         names = (Signatory.name_en, Signatory.name_ko)
         query = query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in names)))
@@ -100,9 +120,10 @@ def _list_page(letter, add_form, status=200):
         letter=letter,
         page=page,
         filters=filters,
-        counts=exporting.status_counts(letter),
+        tabs=_tabs(exporting.status_counts(letter)),
         add_form=add_form,
         labels=forms.LABELS,
+        state_label=labels.state_label,
         transitions=_TRANSITIONS,
         private=_sees_private(),
     ), status
@@ -130,8 +151,22 @@ def detail(letter_id, signature_id):
         letter=signature.letter,
         s=signature,
         labels=forms.LABELS,
+        state_label=labels.state_label,
         private=_sees_private(),
     )
+
+
+@bp.get("/staff/signatories/<int:signatory_id>/logo.png")
+@staff_required
+def logo(signatory_id):
+    """An organization's logo as it will appear in the PDF, for staff vetting the sign-on."""
+    signatory = db.get_or_404(Signatory, signatory_id)
+    if not signatory.logo_path:
+        abort(404)
+    data = logos.read_logo(signatory.logo_path)
+    if data is None:
+        abort(404)
+    return data, 200, {"Content-Type": "image/png"}
 
 
 @bp.post(ONE + "/decide")
@@ -185,18 +220,24 @@ def bulk(letter_id):
         ids = forms.read_ids(form.ids.data)
     except DomainError as error:
         return _invalid(letter, error.message)
-    query = sa.select(Signature).where(Signature.letter_id == letter.id, Signature.id.in_(ids))
-    signatures = db.session.scalars(query.order_by(Signature.id)).all()
+    signatures = bulk_work.signatures_of(letter, ids)
     if not signatures:
         return _refused(letter.id, _("Tick the signatures to act on first."))
+    many = len(signatures) > bulk_work.INLINE_LIMIT
     for signature in signatures:
         try:
-            decide(signature, form.to.data, current_user, reason=form.reason.data)
+            if many:
+                check_decision(signature, form.to.data, reason=form.reason.data)
+            else:
+                decide(signature, form.to.data, current_user, reason=form.reason.data)
         except DomainError as error:
             message = _(
                 "Signature #%(id)d: %(message)s Nothing was changed.", id=signature.id, message=error.message
             )
             return _refused(letter.id, message)
+    if many:
+        job = bulk_work.start_bulk(letter, signatures, form.to.data, form.reason.data, current_user)
+        return started(job)
     status = forms.STATUS_LABELS[SignatureStatus(form.to.data)]
     count = len(signatures)
     message = ngettext(
@@ -241,55 +282,6 @@ def add(letter_id):
     return _done(letter, _("Signature #%(id)d is added and approved.", id=signature.id))
 
 
-def _import_page(letter, form, preview=None, status=200):
-    return render_template(
-        "signatures/staff_import.html",
-        letter=letter,
-        form=form,
-        preview=preview,
-        columns=importing.COLUMNS,
-    ), status
-
-
-@bp.route(LIST + "/import", methods=["GET", "POST"])
-@role_required("editor")
-def import_csv(letter_id):
-    letter = db.get_or_404(Letter, letter_id)
-    form = forms.ImportForm()
-    if not form.validate_on_submit():
-        return _import_page(letter, form, status=400 if request.method == "POST" else 200)
-    try:
-        if not form.token.data:
-            return _import_page(letter, form, preview=importing.preview_upload(letter, form.file.data))
-        added = importing.import_staged(letter, form.token.data, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _import_page(letter, form, status=422)
-    db.session.commit()
-    importing.discard(letter, form.token.data)
-    forget_letter(letter)
-    flash(ngettext("%(num)d signature imported.", "%(num)d signatures imported.", added), "info")
-    return redirect(url_for(".index", letter_id=letter.id))
-
-
-@bp.get("/staff/signatures/import-template.csv")
-@role_required("editor")
-def import_template():
-    return attachment(importing.template_csv(), CSV, "signatures-template.csv")
-
-
-@bp.get(LIST + "/export.<any(csv, json):fmt>")
-@role_required("editor")
-def export(letter_id, fmt):
-    letter = db.get_or_404(Letter, letter_id)
-    records = exporting.export_records(letter)
-    audit.record("signature.export", letter, actor=current_user, format=fmt, count=len(records))
-    db.session.commit()
-    if fmt == "csv":
-        return attachment(exporting.to_csv(records), CSV, exporting.export_filename(letter, fmt))
-    return attachment(exporting.to_json(records), JSON, exporting.export_filename(letter, fmt))
-
-
-# The privacy requests (find, export, erase) live in their own module, on this blueprint.
-from app.signatures import privacy_views  # noqa: E402,F401
+# The imports and exports, and the privacy requests (find, export, erase), live in their own
+# modules, on this blueprint.
+from app.signatures import import_views, privacy_views  # noqa: E402,F401

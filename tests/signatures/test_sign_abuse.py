@@ -113,7 +113,7 @@ def test_an_organization_name_that_signed_before_is_never_revealed_to_another_ad
     listing = page_text(client.get(f"/staff/letters/{letter.id}/signatures"))
     assert f"Same organization name as #{original.id}: merge it into that one, or approve it." in listing
     assert "Possible duplicate: an organization of the same name signed before" in listing
-    action, fields = form_on(client.get(f"/staff/letters/{letter.id}/signatures"), class_="inline merge")
+    action, fields = form_on(client.get(f"/staff/letters/{letter.id}/signatures"), class_="merge")
     action = f"/staff/letters/{letter.id}/signatures/{possible.id}/merge"
     assert client.post(action, data={**fields, "into": original.id}).status_code == 302
     assert [s.status for s in signatures(letter)][2] == SignatureStatus.MERGED

@@ -28,7 +28,7 @@ def test_a_held_sign_on_whose_email_was_never_confirmed_cannot_be_approved(clien
     [message] = mails(to="held@example.org")
     assert "confirmed" in page_text(press_button(client, link(message, "confirm")))
     approved = follow(client, press(client, letter, held, "approved"))
-    assert f"Signature #{held.id} is now: Approved." in flashes(approved)
+    assert f"Signature #{held.id} is now: Listed." in flashes(approved)
     assert public_count(client, letter) == 1
 
 
@@ -66,7 +66,9 @@ def test_an_unconfirmed_sign_on_cannot_take_the_standing_of_the_duplicate_merged
     keep = signed(letter, S.PENDING, name_en="Same Person")
     duplicate = signed(letter, S.APPROVED, name_en="Same Person")
     auth.login("editor")
-    action, fields = form_on(client.get(url(letter)), action=url(letter, f"/{duplicate.id}/merge"))
+    action, fields = form_on(
+        client.get(url(letter, status="all")), action=url(letter, f"/{duplicate.id}/merge", status="all")
+    )
 
     refused = follow(client, client.post(action, data={**fields, "into": keep.id}))
 
@@ -82,7 +84,9 @@ def test_an_unconfirmed_sign_on_cannot_take_the_standing_of_the_duplicate_merged
 def test_a_merge_into_a_number_that_names_no_signature_is_a_clear_4xx(client, auth, letter, into):
     duplicate = signed(letter, S.HELD)
     auth.login("editor")
-    action, fields = form_on(client.get(url(letter)), action=url(letter, f"/{duplicate.id}/merge"))
+    action, fields = form_on(
+        client.get(url(letter, status="all")), action=url(letter, f"/{duplicate.id}/merge", status="all")
+    )
 
     response = client.post(action, data={**fields, "into": into})
 

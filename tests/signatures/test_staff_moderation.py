@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import sqlalchemy as sa
 
@@ -42,7 +43,8 @@ def url(letter, tail="", **args):
 
 def press(client, letter, signature, to, reason=""):
     """Press a row's decision button as shown on the moderation page (rejecting fills in the reason)."""
-    action, fields = form_on(client.get(url(letter)), action=url(letter, f"/{signature.id}/decide"))
+    page = client.get(url(letter, status="all"))
+    action, fields = form_on(page, action=url(letter, f"/{signature.id}/decide", status="all"))
     return client.post(action, data={**fields, "to": to, "reason": reason})
 
 
@@ -83,15 +85,17 @@ def test_viewer_sees_every_field_staff_need_and_counts_but_no_buttons(client, au
     signed(letter, S.APPROVED, signature={"confirmed_at": utcnow()}, kind=SignatoryKind.ORGANIZATION)
     auth.login("viewer")
 
-    page = client.get(url(letter))
+    page = client.get(url(letter, status="all"))
 
     assert page.status_code == 200
     text = page_text(page)
     for shown in ("Kim Jeong-sam", "김정삼", "elder brother of a detainee", "KR"):
         assert shown in text
     assert "Too many sign-ons from one address" in text
-    assert "Public form" in text and "Held" in text and "Individual" in text and "Organization" in text
-    assert "All (2)" in text and "Held (1)" in text and "Approved (1)" in text and "Rejected (0)" in text
+    assert "Held for review (Too many sign-ons from one address)" in text
+    assert "Public form" in text and "Individual" in text and "Organization" in text
+    assert "Needs you (1)" in text and "All (2)" in text and "Held for review (1)" in text
+    assert "Listed (1)" in text and "Rejected (0)" in text
     assert held.created_at.strftime("%Y-%m-%d %H:%M") in text
     html = page.get_data(as_text=True)
     assert "/decide" not in html and 'id="bulk"' not in html and "/add" not in html
@@ -133,9 +137,9 @@ def test_editors_filter_by_status_search_by_name_or_email_and_page_through(clien
     assert "Held Person" in page_text(client.get(url(letter, status="bogus")))
 
     monkeypatch.setattr(staff_views, "PER_PAGE", 2)
-    first = client.get(url(letter))
+    first = client.get(url(letter, status="all"))
     assert "Page 1 of 2" in page_text(first)
-    next_page = re.search(r'rel="next" href="([^"]+)"', first.get_data(as_text=True)).group(1)
+    next_page = unescape(re.search(r'rel="next" href="([^"]+)"', first.get_data(as_text=True)).group(1))
     assert len(re.findall(r'<tr id="signature-', client.get(next_page).get_data(as_text=True))) == 1
 
 
@@ -146,7 +150,7 @@ def test_editor_approves_a_held_signature_and_the_public_list_shows_it(client, a
 
     page = follow(client, press(client, letter, signature, "approved"))
 
-    assert f"Signature #{signature.id} is now: Approved." in flashes(page)
+    assert f"Signature #{signature.id} is now: Listed." in flashes(page)
     assert signatures(letter)[0].status == S.APPROVED
     assert "Choi Held" in page_text(public_page(client, letter))
     assert audit_actions(editor) == ["signature.decide"]
@@ -168,7 +172,7 @@ def test_rejecting_needs_a_reason_which_staff_then_see(client, auth, letter):
 def test_a_forbidden_transition_is_refused_with_a_message_and_nothing_changes(client, auth, letter):
     signature = signed(letter, S.WITHDRAWN)
     auth.login("editor")
-    page = client.get(url(letter))
+    page = client.get(url(letter, status="all"))
     assert f"/signatures/{signature.id}/decide" not in page.get_data(as_text=True)  # no button for it
 
     token = csrf_token(client, url(letter))
@@ -178,7 +182,7 @@ def test_a_forbidden_transition_is_refused_with_a_message_and_nothing_changes(cl
     )
 
     assert response.headers["Location"].endswith("?status=withdrawn")
-    assert "A withdrawn signature cannot become approved." in flashes(follow(client, response))
+    assert "A signature in “Withdrawn” cannot become “Listed”." in flashes(follow(client, response))
     assert signatures(letter)[0].status == S.WITHDRAWN
 
 
@@ -197,8 +201,8 @@ def test_staff_merge_a_duplicate_into_the_signature_that_stays(client, auth, let
     keep = signed(letter, S.HELD, name_en="Same Person")
     duplicate = signed(letter, S.APPROVED, signature={"confirmed_at": utcnow()}, name_en="Same Person")
     editor = auth.login("editor")
-    page = client.get(url(letter))
-    action = url(letter, f"/{duplicate.id}/merge")
+    page = client.get(url(letter, status="all"))
+    action = url(letter, f"/{duplicate.id}/merge", status="all")
     _action, fields = form_on(page, action=action)
 
     wrong = client.post(action, data={**fields, "into": 999999})
@@ -223,7 +227,7 @@ def test_bulk_approve_and_reject_the_ticked_rows(client, auth, letter):
     approved = follow(
         client, client.post(action, data={**fields, "ids": [first.id, second.id], "to": "approved"})
     )
-    assert "2 signatures are now: Approved." in flashes(approved)
+    assert "2 signatures are now: Listed." in flashes(approved)
     assert [s.status for s in signatures(letter)] == [S.APPROVED, S.APPROVED, S.HELD]
 
     no_reason = follow(client, client.post(action, data={**fields, "ids": [other.id], "to": "rejected"}))
@@ -245,7 +249,8 @@ def test_a_bulk_action_with_one_refused_row_changes_nothing(client, auth, letter
         client, client.post(action, data={**fields, "ids": [held.id, withdrawn.id], "to": "approved"})
     )
 
-    assert f"Signature #{withdrawn.id}: A withdrawn signature cannot become approved." in flashes(page)[0]
+    refusal = f"Signature #{withdrawn.id}: A signature in “Withdrawn” cannot become “Listed”."
+    assert refusal in flashes(page)[0]
     assert [s.status for s in signatures(letter)] == [S.HELD, S.WITHDRAWN]
 
 
@@ -267,7 +272,7 @@ def test_positions_set_the_public_order_with_organizations_always_first(client, 
 
     assert order() == ["NK Watch", "Ada First", "Bob Second"]
     editor = auth.login("editor")
-    page = client.get(url(letter))
+    page = client.get(url(letter, status="all"))
     action, fields = form_on(page, id="positions")
 
     saved = client.post(
@@ -277,7 +282,8 @@ def test_positions_set_the_public_order_with_organizations_always_first(client, 
 
     assert "3 positions saved." in flashes(follow(client, saved))
     assert order() == ["NK Watch", "Bob Second", "Ada First"]
-    assert f'name="position-{bob.id}" value="1"' in client.get(url(letter)).get_data(as_text=True)
+    listed = client.get(url(letter, status="all")).get_data(as_text=True)
+    assert f'name="position-{bob.id}" value="1"' in listed
     assert "signature.positions" in audit_actions(editor)
 
     bad = follow(client, client.post(action, data={**fields, f"position-{ada.id}": "-3"}))
