@@ -8,6 +8,7 @@ import asyncio
 import secrets
 import signal
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 
@@ -48,16 +49,28 @@ def wait_until(predicate, timeout, what):
 
 
 class SlowInbox(Inbox):
-    """An SMTP server that takes `delay` seconds to answer each message it has been given whole."""
+    """An SMTP server that takes `delay` seconds to answer each message it has been given whole,
+    and holds its answer to the `hold_at`-th message until released: the drill breaks something then."""
 
-    def __init__(self, delay):
+    def __init__(self, delay, hold_at):
         super().__init__()
-        self.delay = delay
+        self.delay, self.hold_at = delay, hold_at
+        self.holding = threading.Event()
+        self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         reply = await super().handle_DATA(server, session, envelope)
         await asyncio.sleep(self.delay)
+        if len(self.received) == self.hold_at:
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
         return reply
+
+    def held(self, timeout=60):
+        """Wait until the server holds the answer to the `hold_at`-th message; its Message-ID."""
+        assert self.holding.wait(timeout), f"{len(self.received)} messages arrived within {timeout} s"
+        return self.received[self.hold_at - 1][1]["Message-ID"]
 
     def message_ids(self):
         return [message["Message-ID"] for _rcpts, message in self.received]
