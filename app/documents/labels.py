@@ -12,6 +12,16 @@ STATUS_LABELS = {
     "failed": _l("failed"),
 }
 
+#: Why a render failed (app/documents/models.py FailureReason), as staff read it.
+FAILURE_LABELS = {
+    "template_error": _l("the letter's design has an error"),
+    "time_limit": _l("rendering took longer than allowed"),
+    "disk_full": _l("the disk where PDFs are stored is full"),
+    "storage_error": _l("the PDF could not be written to storage"),
+    "signing_error": _l("the PDF could not be signed"),
+    "render_error": _l("an unexpected error stopped the rendering"),
+}
+
 VERDICTS = {
     "authentic": _l("Authentic: we issued this document and it has not been changed."),
     "modified": _l("Not authentic: this document was changed after we signed it."),

@@ -14,7 +14,7 @@ from app.campaigns.models import CampaignStatus
 from app.documents import storage
 from app.documents.dispatch import ensure_document, send_after_commit
 from app.documents.forms import RetryForm, VerifyForm
-from app.documents.labels import LANGUAGE_LABELS, STATUS_LABELS, VERDICTS
+from app.documents.labels import FAILURE_LABELS, LANGUAGE_LABELS, STATUS_LABELS, VERDICTS
 from app.documents.models import Document
 from app.documents.public import last_ready_document
 from app.documents.services import retry_document
@@ -35,6 +35,7 @@ def document_labels():
     return {
         "document_language_labels": LANGUAGE_LABELS,
         "document_status_labels": STATUS_LABELS,
+        "document_failure_labels": FAILURE_LABELS,
         "verdict_messages": VERDICTS,
     }
 
