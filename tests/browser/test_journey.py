@@ -247,10 +247,12 @@ def accept_the_reply(driver, trip, letter_id, message):
     log_out(driver)
 
 
-def public_timeline(driver, trip):
+def public_answers(driver, trip):
+    """The answers the public campaign page lists in its timeline, as read."""
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})  # the page was cached for 10 s before
     driver.get(f"{trip.url}/c/{SLUG}")
-    return find(driver, "section.timeline").text
+    find(driver, "section.timeline")
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "section.timeline li.responded")]
 
 
 def test_a_letter_from_its_draft_to_a_ministrys_answer_on_the_public_timeline(
@@ -273,11 +275,11 @@ def test_a_letter_from_its_draft_to_a_ministrys_answer_on_the_public_timeline(
         message = deliver_by_email(browser, trip, letter_id, recipient)
         accept_the_reply(browser, trip, letter_id, message)
 
-        english = public_timeline(browser, trip)
-        assert "Responded" in english and MINISTRY["name_en"] in english, english
+        [english] = public_answers(browser, trip)
+        assert english.endswith(f"Responded · {MINISTRY['name_en']}"), english
         trip.shot(browser, "timeline")
-        korean = public_timeline(korean_browser, trip)
-        assert MINISTRY["name_ko"] in korean, korean
+        [korean] = public_answers(korean_browser, trip)
+        assert korean.endswith(f" · {MINISTRY['name_ko']}"), korean
         trip.shot(korean_browser, "timeline-ko")
         check_accessible(both, f"{trip.url}/c/{SLUG}", "public timeline")
     print("screenshots:", *trip.shots, sep="\n  ")
