@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db as _db
 from tests.conftest import test_settings as app_settings  # not named test_*: pytest would collect it
+from tests.inbound.conftest import dovecot  # noqa: F401 (the session's Dovecot, for the journey)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -80,10 +82,10 @@ class LiveServer:
         self.errors.append(exception)
 
 
-def _server_app(database_url, instance_path):
+def server_app(database_url, instance_path, **settings):
     """The app the browser talks to, built like the test app; the test app's Celery stays current."""
     previous = current_celery._get_current_object()
-    app = create_app(app_settings(database_url, INSTANCE_PATH=instance_path))
+    app = create_app(app_settings(database_url, INSTANCE_PATH=instance_path, **settings))
     # Creating an app makes its Celery the process-wide one; the rest of the suite expects its own.
     previous.set_current()
     previous.set_default()
@@ -98,10 +100,9 @@ def _server_app(database_url, instance_path):
     return app
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url, tmp_path_factory):
-    """The real app on 127.0.0.1:<free port>, served by a background thread for the whole session."""
-    app = _server_app(database_url, str(tmp_path_factory.mktemp("browser-instance")))
+@contextmanager
+def serving(app):
+    """Serve `app` on 127.0.0.1:<free port> from a background thread; the LiveServer."""
     in_flight = InFlight(app.wsgi_app)
     app.wsgi_app = in_flight
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -109,14 +110,23 @@ def live_server(database_url, tmp_path_factory):
     live = LiveServer(app, server, in_flight)
     got_request_exception.connect(live.record_error, app)
     live.thread.start()
-    yield live
-    server.shutdown()
-    server.server_close()
-    live.thread.join(timeout=WAIT)
-    got_request_exception.disconnect(live.record_error, app)
-    with app.app_context():
-        _db.engine.dispose()
-    app.extensions["celery"].close()
+    try:
+        yield live
+    finally:
+        server.shutdown()
+        server.server_close()
+        live.thread.join(timeout=WAIT)
+        got_request_exception.disconnect(live.record_error, app)
+        with app.app_context():
+            _db.engine.dispose()
+        app.extensions["celery"].close()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url, tmp_path_factory):
+    """The real app on 127.0.0.1:<free port>, served by a background thread for the whole session."""
+    with serving(server_app(database_url, str(tmp_path_factory.mktemp("browser-instance")))) as live:
+        yield live
 
 
 @pytest.fixture(autouse=True)

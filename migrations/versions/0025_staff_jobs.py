@@ -1,14 +1,14 @@
 """Staff jobs: long work (bulk moderation, CSV imports) run by a worker, with its progress.
 
-Revision ID: 0026
-Revises: 0021
+Revision ID: 0025
+Revises: 0024
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026"
-down_revision = "0021"
+revision = "0025"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
