@@ -155,12 +155,19 @@ def preview(letter_id, lang):
     letter = letter_or_404(letter_id)
     if lang not in ("en", "ko"):
         abort(404)
-    html = render_letter_html(letter_context(letter, lang))
-    # The preview is the letter's own HTML: no script may run in it and nothing may be fetched.
+    html = with_web_fonts(render_letter_html(letter_context(letter, lang)))
+    # The preview is the letter's own HTML: no script may run in it; only our fonts may be fetched.
     csp = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:; font-src 'self'; "
+        "frame-ancestors 'self'"
     )
     return html, 200, {"Content-Security-Policy": csp, "Content-Type": "text/html; charset=utf-8"}
+
+
+def with_web_fonts(html):
+    """The letter's HTML with the letter fonts as web fonts, so the preview looks like the PDF."""
+    link = f'<link rel="stylesheet" href="{url_for("static", filename="fonts.css")}">'
+    return html.replace("</head>", f"{link}\n</head>", 1)
 
 
 def _letter_button(letter_id, act):

@@ -41,6 +41,7 @@ FIELDS = (
     "name_en",
     "name_ko",
     "line",
+    "line_ko",
     "country",
     "email",
     "contact_name",
