@@ -207,6 +207,8 @@ def _revisions_page(letter, error=None):
     ).all()
     by_number = {r.number: r for r in rows}
     old, new = by_number.get(request.args.get("a", type=int)), by_number.get(request.args.get("b", type=int))
+    if "a" not in request.args and "b" not in request.args and len(rows) >= 2:
+        old, new = rows[1], rows[0]  # by default, what the latest revision changed
     changes = compare(old, new) if old and new else None
     return render_template(
         "letters/revisions.html",
@@ -215,6 +217,7 @@ def _revisions_page(letter, error=None):
         old=old,
         new=new,
         changes=changes,
+        part_labels=PART_LABELS,
         form=ActionForm(),
         error=error,
     ), error.status if error else 200

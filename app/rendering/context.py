@@ -18,6 +18,7 @@ LABELS = {
         "no": "No.",
         "name": "Name",
         "line": "Affiliation",
+        "made": "Made {date}",
     },
     "ko": {
         "signatories_as_of": "{date} 현재 서명자",
@@ -29,6 +30,7 @@ LABELS = {
         "no": "번호",
         "name": "이름",
         "line": "소속·관계",
+        "made": "{date} 작성",
     },
 }
 
