@@ -9,8 +9,8 @@ Contract (used by the PDF pipeline):
   numbered through the parts ("1 / 6" ... "6 / 6"). Each page's foot says, in the part's
   language, how many signatories its list has and when the PDF was made, so that an old print
   and a new one can be told apart.
-- The PDF is tagged (a structure tree, /MarkInfo /Marked true) for screen readers. Metadata: title of the first part's letter, author the campaign, language the
-  first part's.
+  Metadata: title of the first part's letter, author the campaign, language the first part's.
+  The PDF is tagged (a structure tree, /MarkInfo /Marked true) for screen readers.
 - ``pdfa``: PDF/A-3b ("pdf/a-3b") instead of plain PDF.
 - ``progress(done, total)``: called as each page is laid out, and once with done == total when
   the PDF is written. The total is an estimate (app.rendering.progress) plus a share for writing
