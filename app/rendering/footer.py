@@ -22,7 +22,7 @@ def page_css(footer, first=None, total=None):
     longer PDF starts at ``first`` and every page names the whole PDF's ``total``.
     """
     of = f'" / {int(total)}"' if total else '" / " counter(pages)'
-    prefix = f"{_css_string(footer)} \"  ·  \" " if footer else ""
+    prefix = f'{_css_string(footer)} "  ·  " ' if footer else ""
     css = (
         "@page { @bottom-center { "
         f"content: {prefix}counter(page) {of} !important; "

@@ -149,9 +149,7 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
-def pdf_from_html(
-    htmls, metadata, *, pdfa=False, progress=None, fetcher=None, estimates=None, footers=None
-):
+def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, estimates=None, footers=None):
     """One PDF from finished HTML documents, each laid out on its own pages with the shared fonts.
 
     ``metadata`` (a weasyprint DocumentMetadata) replaces whatever the documents declare, so no

@@ -16,6 +16,7 @@ def waiting_note(signature):
         return _("Our staff approve each organization before it is listed: yours appears once approved.")
     if signature.letter.is_individual_approval_required:
         return _(
-            "On this letter our staff approve each signature before it is listed: yours appears once approved."
+            "On this letter our staff approve each signature before it is listed: "
+            "yours appears once approved."
         )
     return None
