@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.access import role_required, staff_required
 from app.campaigns.forms import CampaignForm
+from app.campaigns.labels import STATUS_LABELS
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.public import campaign_page_data
 from app.campaigns.services import create_campaign
@@ -14,6 +15,7 @@ from app.core.errors import DomainError
 from app.core.i18n import current_language
 from app.documents.public import download_states
 from app.extensions import db
+from app.letters.workflow import STATUS_LABELS as LETTER_STATUS_LABELS
 
 bp = Blueprint("campaigns", __name__)
 
@@ -49,7 +51,7 @@ def show(slug):
 @staff_required
 def staff_index():
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.id.desc())).all()
-    return render_template("campaigns/staff_index.html", campaigns=campaigns)
+    return render_template("campaigns/staff_index.html", campaigns=campaigns, status_labels=STATUS_LABELS)
 
 
 @bp.route("/staff/campaigns/new", methods=["GET", "POST"])
@@ -79,4 +81,6 @@ def new():
 @staff_required
 def staff_show(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
-    return render_template("campaigns/staff_show.html", campaign=campaign)
+    return render_template(
+        "campaigns/staff_show.html", campaign=campaign, letter_status_labels=LETTER_STATUS_LABELS
+    )

@@ -10,7 +10,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import Conflict, DomainError, ValidationError
 from app.core.forms import choices
-from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import LANGUAGE_NAMES, current_language
 from app.extensions import db
 from app.letters.forms import PART_LABELS, PRINTED_LABELS, ActionForm, LetterForm
 from app.letters.models import Letter, LetterRevision, LetterStatus
@@ -39,8 +39,9 @@ def letter_or_404(letter_id):
 
 
 def _form_choices(form):
+    lang = current_language()
     form.template.choices = choices(
-        (name, meta["name"]["en"]) for name, meta in available_templates().items()
+        (name, meta["name"].get(lang) or meta["name"]["en"]) for name, meta in available_templates().items()
     )
     recipients = db.session.scalars(sa.select(Recipient).order_by(Recipient.name_en)).all()
     form.recipient_ids.choices = choices((r.id, r.name_en or r.name_ko) for r in recipients)
