@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from app.demo.loader import SLUG, load_demo
 from app.mail.models import OutboxMessage
@@ -22,6 +23,8 @@ pytestmark = [pytest.mark.committed, pytest.mark.slow]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 FAILING = ("serious", "critical")
+#: Seconds to wait for the web fonts (Nanum Myeongjo is about 0.7 MB).
+WAIT_FONTS = 20
 _CONFIRM_LINK = re.compile(r"https?://[^\s/]+(/s/confirm/\S+)")
 
 RUN_AXE = """
@@ -153,3 +156,35 @@ def test_public_and_staff_pages_have_no_serious_accessibility_violations(
     report = _report(results)
     print(report or f"axe-core: no serious or critical violations on {len(results)} pages ({lang})")
     assert not report, f"\n{report}"
+
+
+def test_a_korean_page_keeps_words_whole_in_the_shipped_font_and_errors_take_the_focus(
+    live_server, korean_browser, demo_letter
+):
+    driver = korean_browser
+    _open(driver, f"{live_server.url}/letters/{demo_letter.id}/sign")
+    driver.set_script_timeout(WAIT_FONTS)
+    loaded = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.ready.then(() => done([...document.fonts]"
+        ".filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, ''))));"
+    )
+    assert "Undersigned Serif KR" in loaded and "Undersigned Serif" in loaded
+    heading = driver.find_element(By.CSS_SELECTOR, "main h1")
+    assert heading.value_of_css_property("word-break") == "keep-all"
+    assert heading.value_of_css_property("overflow-wrap") == "anywhere"
+    assert "Undersigned Serif" in heading.value_of_css_property("font-family")
+
+    # Keyboard first: the skip link is the first stop, and it leads to the main content.
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("class") == "skip-link"
+
+    driver.find_element(By.NAME, "name_en").send_keys("Park Min-ji")
+    driver.find_element(By.CSS_SELECTOR, "form.sign-form button[type='submit']").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".error-summary"))
+    focused = driver.switch_to.active_element
+    assert focused.get_attribute("name") == "email"  # the first field that needs attention
+    assert focused.get_attribute("aria-invalid") == "true"
+    message = driver.find_element(By.ID, focused.get_attribute("aria-describedby"))
+    assert message.text == "이메일 주소를 입력하세요. 서명을 확인할 링크를 보내 드립니다."

@@ -7,8 +7,12 @@ import pytest
 import tinycss2
 from pypdf import PdfReader
 
+from app.letters.services import freeze_version
+from app.models import SignatoryKind
+from app.rendering.context import letter_context
 from app.rendering.footer import page_css
 from app.rendering.pdf import render_pdf
+from tests.factories import LetterFactory, SignatoryFactory, SignatureFactory
 from tests.rendering.test_pdf import AS_OF, demo_context, folded, footers, pdf_pages  # noqa: F401
 
 MADE = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -57,3 +61,20 @@ def test_a_footer_cannot_break_out_of_its_css_string():
     assert '"12 \\"signatories\\" \\\\ } @page { margin: 0 }"' in css
     rules = [rule for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True)]
     assert [rule.at_keyword for rule in rules] == ["page"]
+
+
+def test_the_korean_pdf_prints_an_organizations_korean_description_else_its_english_one(db, tmp_path):
+    letter = LetterFactory()
+    freeze_version(letter)
+    db.session.flush()
+    for fields in (
+        {"name_en": "Rights Group", "line_en": "Helps families", "line_ko": "가족을 돕는 단체"},
+        {"name_en": "Watch Group", "line_en": "Watches camps"},
+    ):
+        signatory = SignatoryFactory(kind=SignatoryKind.ORGANIZATION, **fields)
+        SignatureFactory(signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id)
+    korean = folded(" ".join(pdf_pages(render_pdf([letter_context(letter, "ko", as_of=AS_OF)]), tmp_path)))
+    assert "가족을 돕는 단체" in korean and "Helps families" not in korean
+    assert "Watches camps" in korean  # no Korean one: the English one
+    english = folded(" ".join(pdf_pages(render_pdf([letter_context(letter, "en", as_of=AS_OF)]), tmp_path)))
+    assert "Helps families" in english and "가족을 돕는 단체" not in english
