@@ -104,4 +104,5 @@ def error_next_to(response, field, message):
     start = html.index(f'name="{field}"')
     following = re.search(r'\sname="', html[start + 1 :])
     segment = html[start : start + 1 + following.start()] if following else html[start:]
-    return re.search(rf'<p class="error" id="[^"]+-error">{re.escape(str(escape(message)))}</p>', segment) is not None
+    shown = re.escape(str(escape(message)))
+    return re.search(rf'<p class="error" id="[^"]+-error">{shown}</p>', segment) is not None
