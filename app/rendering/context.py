@@ -18,7 +18,6 @@ LABELS = {
         "no": "No.",
         "name": "Name",
         "line": "Affiliation",
-        "made": "Made {date}",
     },
     "ko": {
         "signatories_as_of": "{date} 현재 서명자",
@@ -30,7 +29,6 @@ LABELS = {
         "no": "번호",
         "name": "이름",
         "line": "소속·관계",
-        "made": "{date} 작성",
     },
 }
 

@@ -1,11 +1,14 @@
 """The line at the foot of every PDF page: the list's count and date, when it was made, the page number."""
 
-from app.rendering.context import LABELS, long_date
+from app.rendering.context import long_date
+
+#: When the PDF was made, in the letter's language (like the design's labels, not the reader's).
+MADE = {"en": "Made {date}", "ko": "{date} 작성"}
 
 
 def footer_line(context, created):
     """'12 signatories as of March 3, 2026 · Made December 1, 2026', in the context's language."""
-    made = LABELS[context["lang"]]["made"].format(date=long_date(created.date(), context["lang"]))
+    made = MADE[context["lang"]].format(date=long_date(created.date(), context["lang"]))
     return f"{context['labels']['signatories_count']} · {made}"
 
 

@@ -161,7 +161,9 @@ def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, e
     htmls = list(htmls)
     fetcher = fetcher if fetcher is not None else AssetFetcher()
     render_options, write_options = _pdfa_options(pdfa)
-    tracker = PageProgress(progress, estimates or [1] * len(htmls))
+    estimates = list(estimates or [1] * len(htmls))
+    # Several parts are laid out twice (see _numbered_parts): the progress counts both layouts.
+    tracker = PageProgress(progress, estimates * 2 if len(htmls) > 1 else estimates)
     footers = list(footers or [""] * len(htmls))
     with _fewer_collections(), counting_pages(tracker.page):
         documents = _numbered_parts(htmls, footers, fetcher, render_options, tracker)
@@ -188,15 +190,16 @@ def _numbered_parts(htmls, footers, fetcher, render_options, tracker):
     for html, footer in zip(htmls, footers, strict=True):
         documents.append(_render_part(html, fetcher, render_options, page_css(footer)))
         tracker.part_done(len(documents[-1].pages))
+    if len(documents) == 1:
+        return documents
     for _attempt in range(3):
         counts = [len(document.pages) for document in documents]
-        if len(documents) == 1:
-            return documents
         firsts = [1 + sum(counts[:index]) for index in range(len(counts))]
-        documents = [
-            _render_part(html, fetcher, render_options, page_css(footer, first, sum(counts)))
-            for html, footer, first in zip(htmls, footers, firsts, strict=True)
-        ]
+        documents = []
+        for html, footer, first in zip(htmls, footers, firsts, strict=True):
+            numbered = page_css(footer, first, sum(counts))
+            documents.append(_render_part(html, fetcher, render_options, numbered))
+            tracker.part_done(len(documents[-1].pages))
         if [len(document.pages) for document in documents] == counts:
             break
     return documents

@@ -199,8 +199,9 @@ def test_progress_is_reported_page_by_page_then_when_written(demo_context):
     render_pdf(
         [demo_context("en"), demo_context("ko")], progress=lambda done, total: calls.append((done, total))
     )
-    # three pages each, estimated at three each; writing the PDF is the last step
-    assert calls == [(1, 7), (2, 7), (3, 7), (4, 7), (5, 7), (6, 7), (7, 7)]
+    # three pages each, estimated at three each, laid out twice (the second time numbered
+    # through both parts); writing the PDF is the last step
+    assert calls == [(n, 14) for n in range(1, 13)] + [(14, 14)]
 
 
 def test_progress_of_a_long_list_grows_with_its_pages_and_ends_when_written(demo_context):
