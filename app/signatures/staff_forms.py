@@ -88,6 +88,11 @@ class AddSignatureForm(AccessibleForm):
         return {name: self[name].data for name in names}
 
 
+class LinesForm(AccessibleForm):
+    line_en = StringField(_l("Affiliation, relationship or one-line description, in English"))
+    line_ko = StringField(_l("Affiliation, relationship or one-line description, in Korean"))
+
+
 class ImportForm(AccessibleForm):
     file = FileField(_l("CSV file (UTF-8)"))
     #: Set on the preview page: the signed name of the uploaded file kept on the server.

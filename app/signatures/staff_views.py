@@ -131,6 +131,7 @@ def detail(letter_id, signature_id):
         s=signature,
         labels=forms.LABELS,
         private=_sees_private(),
+        lines_form=forms.LinesForm(obj=signature.signatory),
     )
 
 
@@ -291,5 +292,6 @@ def export(letter_id, fmt):
     return attachment(exporting.to_json(records), JSON, exporting.export_filename(letter, fmt))
 
 
-# The privacy requests (find, export, erase) live in their own module, on this blueprint.
-from app.signatures import privacy_views  # noqa: E402,F401
+# The privacy requests (find, export, erase) and the lines' corrections live in their own
+# modules, on this blueprint.
+from app.signatures import line_views, privacy_views  # noqa: E402,F401

@@ -4,7 +4,8 @@ import re
 
 from app.models import SignatoryKind, SignatureStatus
 from app.signatures.validation import country_choices
-from tests.helpers import page_text
+from tests.factories import SignatoryFactory, SignatureFactory
+from tests.helpers import csrf_token, page_text
 from tests.signatures.conftest import link, mails, open_form, press_button, public_page, sign, signatories
 from tests.signatures.test_staff_add import add
 
@@ -132,3 +133,34 @@ def test_the_form_offers_no_pseudo_region(client, letter):
     assert 'value="KR"' in html
     for code in ("XA", "XB", "ZZ", "EU", "UN"):
         assert f'value="{code}"' not in html
+
+
+def test_staff_correct_an_organizations_lines_in_both_languages(client, auth, letter, db):
+    signatory = SignatoryFactory(kind=SignatoryKind.ORGANIZATION, name_en="Group", line_en="Old")
+    signature = SignatureFactory(signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id)
+    db.session.commit()
+    page = f"/staff/letters/{letter.id}/signatures/{signature.id}"
+    auth.login("editor")
+    token = csrf_token(client, page)
+
+    response = client.post(f"{page}/lines", data={"csrf_token": token, "line_en": "New", "line_ko": "새 단체"})
+
+    assert response.status_code == 302
+    assert "The lines are saved." in page_text(client.get(page))
+    assert (signatory.line_en, signatory.line_ko) == ("New", "새 단체")
+    assert "새 단체" in page_text(public_page(client, letter, lang="ko"))
+    bad = client.post(f"{page}/lines", data={"csrf_token": token, "line_en": "x" * 301, "line_ko": ""})
+    assert bad.status_code == 302 and (signatory.line_en, signatory.line_ko) == ("New", "새 단체")
+
+
+def test_a_viewer_cannot_correct_the_lines(client, auth, letter, db):
+    signature = SignatureFactory(letter_id=letter.id, version_id=letter.current_version.id)
+    db.session.commit()
+    page = f"/staff/letters/{letter.id}/signatures/{signature.id}"
+    auth.login("viewer")
+    assert "Correct the lines" not in page_text(client.get(page))
+    token = csrf_token(client, page)
+    response = client.post(f"{page}/lines", data={"csrf_token": token, "line_en": "Hacked"})
+    assert response.status_code == 403
+    db.session.refresh(signature.signatory)
+    assert signature.signatory.line_en != "Hacked"
