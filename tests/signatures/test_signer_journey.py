@@ -137,13 +137,15 @@ def test_the_form_offers_no_pseudo_region(client, letter):
 
 def test_staff_correct_an_organizations_lines_in_both_languages(client, auth, letter, db):
     signatory = SignatoryFactory(kind=SignatoryKind.ORGANIZATION, name_en="Group", line_en="Old")
-    signature = SignatureFactory(signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id)
+    version_id = letter.current_version.id
+    signature = SignatureFactory(signatory=signatory, letter_id=letter.id, version_id=version_id)
     db.session.commit()
     page = f"/staff/letters/{letter.id}/signatures/{signature.id}"
     auth.login("editor")
     token = csrf_token(client, page)
 
-    response = client.post(f"{page}/lines", data={"csrf_token": token, "line_en": "New", "line_ko": "새 단체"})
+    lines = {"line_en": "New", "line_ko": "새 단체"}
+    response = client.post(f"{page}/lines", data={"csrf_token": token, **lines})
 
     assert response.status_code == 302
     assert "The lines are saved." in page_text(client.get(page))
