@@ -10,12 +10,16 @@ PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
 
 # Debian/Ubuntu packages: Pango and a base font for WeasyPrint, venv support; for the tests, Chromium
-# and its driver (browser tests), poppler-utils (pdftotext and pdffonts read the rendered PDFs) and
+# and its driver (browser tests), Node.js's npm if missing (axe-core), poppler-utils (pdftotext and pdffonts read the rendered PDFs) and
 # Dovecot's IMAP server (the mailbox tests start their own, on a free loopback port).
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core shared-mime-info)
 test_packages=(chromium chromium-driver poppler-utils dovecot-core dovecot-imapd)
 # `make bench` (mode bench: everything the tests need, and wrk for the read-load benchmark).
 bench_packages=(wrk)
+# Node.js and npm install axe-core (package.json) for the accessibility tests, if not on the machine.
+if ! command -v npm >/dev/null; then
+  test_packages+=(nodejs npm)
+fi
 
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "Undersigned needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2
@@ -75,4 +79,13 @@ fi
 
 if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then
   out=$("$VENV/bin/pybabel" compile -d app/translations 2>&1) || { echo "$out" >&2; exit 1; }
+fi
+
+# The browser tests inject axe-core from node_modules: installed from package-lock.json, again
+# whenever the lock file changed since (npm keeps its own copy in node_modules/.package-lock.json).
+if [ "$mode" = test ] && [ -f package-lock.json ]; then
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "Installing test JavaScript packages from package-lock.json"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  fi
 fi

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.auth.access import role_required, staff_required
 from app.campaigns.dashboard import campaign_dashboard
 from app.campaigns.forms import CampaignForm
+from app.campaigns.labels import STATUS_LABELS
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.public import campaign_page_data
 from app.campaigns.services import create_campaign
@@ -61,6 +62,7 @@ def staff_index():
         campaigns=campaigns,
         waiting=attention(fresh=True),
         letters_needing_you=letters_needing_you(),
+        status_labels=STATUS_LABELS,
     )
 
 
@@ -100,4 +102,5 @@ def staff_show(campaign_id):
         delivery_labels=DELIVERY_STATUS_LABELS,
         clock_labels=CLOCK_LABELS,
         explain_clock=explain_clock,
+        letter_status_labels=LETTER_LABELS,
     )

@@ -18,6 +18,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
+#: The web fonts change only with the shipped letter fonts: a browser may keep them for a week.
+FONT_CACHE_CONTROL = "public, max-age=604800"
+FONT_PREFIX = "/static/fonts/"
+
 #: Pages for staff, the login, and the personal links (a signatory's, a partner's, a recipient's reply page).
 PRIVATE_PREFIXES = ("/staff/", "/login", "/logout", "/auth/", "/s/", "/partner/", "/reply/")
 
@@ -46,7 +50,9 @@ def add_security_headers(response):
     hsts = current_app.config["HSTS_MAX_AGE"]
     if hsts:
         response.headers["Strict-Transport-Security"] = f"max-age={hsts}"
-    if is_private(request):
+    if request.path.startswith(FONT_PREFIX) and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = FONT_CACHE_CONTROL
+    elif is_private(request):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -4,11 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from app.auth.access import role_required
+from app.core.forms import AccessibleForm
 from app.deliveries.covers import PLACEHOLDERS, cover_text, save_cover, unknown_placeholders
 from app.extensions import db
 from app.letters.models import Letter
@@ -28,7 +28,7 @@ def known_placeholders(form, field):
         )
 
 
-class CoverForm(FlaskForm):
+class CoverForm(AccessibleForm):
     subject_en = StringField(_l("Subject (English)"), [Length(max=300), known_placeholders])
     body_en = TextAreaField(_l("Message (English)"), [Length(max=5000), known_placeholders])
     subject_ko = StringField(_l("Subject (Korean)"), [Length(max=300), known_placeholders])

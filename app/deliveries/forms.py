@@ -3,11 +3,10 @@
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from app.core.forms import choices
+from app.core.forms import AccessibleForm, choices
 from app.deliveries.labels import CHANNEL_LABELS
 from app.deliveries.models import Channel
 
@@ -39,7 +38,7 @@ class PlanRowForm(Form):
         raise ValueError(value)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(AccessibleForm):
     rows = FieldList(FormField(PlanRowForm))
     note = StringField(_l("Note for this batch (optional)"), validators=[Length(max=500)])
 
@@ -68,7 +67,7 @@ def default_channel(recipient):
     return Channel.HAND
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AccessibleForm):
     """A person's move of one delivery: queue, cancel, mark as sent, send again."""
 
     to = HiddenField()

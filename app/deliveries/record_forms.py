@@ -1,10 +1,10 @@
 """Forms of the delivery records: one small form per record, and the proof upload."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 
+from app.core.forms import AccessibleForm
 from app.deliveries.models import ProofKind
 from app.deliveries.proofs import STAFF_KINDS
 
@@ -77,14 +77,14 @@ def record_form(name, bind=False):
     attrs = {"day": StringField(day_label), "proof": FileField(proof_label)}
     for key in RECORDS[name].texts:
         attrs[key] = StringField(OWN_LABELS.get((name, key), TEXT_LABELS[key]))
-    form_class = type(f"{name.title()}RecordForm", (FlaskForm,), attrs)
+    form_class = type(f"{name.title()}RecordForm", (AccessibleForm,), attrs)
     form = form_class() if bind else form_class(formdata=None)
     form.record_name = name
     form.text_keys = list(RECORDS[name].texts)
     return form
 
 
-class ProofForm(FlaskForm):
+class ProofForm(AccessibleForm):
     kind = SelectField(
         _l("What it proves"), choices=[SelectChoice(str(k), PROOF_KIND_LABELS[k]) for k in STAFF_KINDS]
     )

@@ -2,9 +2,10 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
+
+from app.core.forms import AccessibleForm
 
 
 def _not_too_large(form, field):
@@ -18,7 +19,7 @@ def _not_too_large(form, field):
     form.file_bytes = data
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(AccessibleForm):
     """The PDF to check; read once, capped at VERIFY_MAX_BYTES, and kept as form.file_bytes."""
 
     file = FileField(
@@ -27,5 +28,5 @@ class VerifyForm(FlaskForm):
     file_bytes = None
 
 
-class RetryForm(FlaskForm):
+class RetryForm(AccessibleForm):
     """A bare form for the retry button: it carries the CSRF token."""

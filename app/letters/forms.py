@@ -1,7 +1,6 @@
 """The letter editor form: every text part in English and Korean side by side."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from app.core.forms import AccessibleForm
 from app.letters.models import TEXT_LIMITS
 
 PART_LABELS = {
@@ -41,7 +41,7 @@ def _text_field(part):
     return field(PART_LABELS[part], render_kw={"data-limit": TEXT_LIMITS[part]})
 
 
-class LetterForm(FlaskForm):
+class LetterForm(AccessibleForm):
     title_en = _text_field("title")
     title_ko = _text_field("title")
     subject_en = _text_field("subject")
@@ -86,7 +86,7 @@ class LetterForm(FlaskForm):
         return data
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AccessibleForm):
     """A bare form for buttons that change state: it carries the CSRF token."""
 
     lock_version = HiddenField()

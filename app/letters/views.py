@@ -10,7 +10,7 @@ from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import Conflict, DomainError, ValidationError
 from app.core.forms import choices
-from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import LANGUAGE_NAMES, current_language
 from app.extensions import db
 from app.letters.forms import PART_LABELS, PRINTED_LABELS, ActionForm, LetterForm
 from app.letters.models import Letter, LetterRevision, LetterStatus
@@ -39,8 +39,9 @@ def letter_or_404(letter_id):
 
 
 def _form_choices(form):
+    lang = current_language()
     form.template.choices = choices(
-        (name, meta["name"]["en"]) for name, meta in available_templates().items()
+        (name, meta["name"].get(lang) or meta["name"]["en"]) for name, meta in available_templates().items()
     )
     recipients = db.session.scalars(sa.select(Recipient).order_by(Recipient.name_en)).all()
     form.recipient_ids.choices = choices((r.id, r.name_en or r.name_ko) for r in recipients)
@@ -155,12 +156,19 @@ def preview(letter_id, lang):
     letter = letter_or_404(letter_id)
     if lang not in ("en", "ko"):
         abort(404)
-    html = render_letter_html(letter_context(letter, lang))
-    # The preview is the letter's own HTML: no script may run in it and nothing may be fetched.
+    html = with_web_fonts(render_letter_html(letter_context(letter, lang)))
+    # The preview is the letter's own HTML: no script may run in it; only our fonts may be fetched.
     csp = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'"
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:; font-src 'self'; "
+        "frame-ancestors 'self'"
     )
     return html, 200, {"Content-Security-Policy": csp, "Content-Type": "text/html; charset=utf-8"}
+
+
+def with_web_fonts(html):
+    """The letter's HTML with the letter fonts as web fonts, so the preview looks like the PDF."""
+    link = f'<link rel="stylesheet" href="{url_for("static", filename="fonts.css")}">'
+    return html.replace("</head>", f"{link}\n</head>", 1)
 
 
 def _letter_button(letter_id, act):
@@ -200,6 +208,8 @@ def _revisions_page(letter, error=None):
     ).all()
     by_number = {r.number: r for r in rows}
     old, new = by_number.get(request.args.get("a", type=int)), by_number.get(request.args.get("b", type=int))
+    if "a" not in request.args and "b" not in request.args and len(rows) >= 2:
+        old, new = rows[1], rows[0]  # by default, what the latest revision changed
     changes = compare(old, new) if old and new else None
     return render_template(
         "letters/revisions.html",
@@ -208,6 +218,7 @@ def _revisions_page(letter, error=None):
         old=old,
         new=new,
         changes=changes,
+        part_labels=PART_LABELS,
         form=ActionForm(),
         error=error,
     ), error.status if error else 200

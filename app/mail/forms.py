@@ -1,7 +1,7 @@
 """The outbox's one form: the send-again button."""
 
-from flask_wtf import FlaskForm
+from app.core.forms import AccessibleForm
 
 
-class SendAgainForm(FlaskForm):
+class SendAgainForm(AccessibleForm):
     """A bare form for the send-again button: it carries the CSRF token."""

@@ -1,11 +1,10 @@
 """Staff forms for recipients: the record, the search, the import."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
-from app.core.forms import choices
+from app.core.forms import AccessibleForm, choices
 from app.recipients.models import RecipientKind
 from app.recipients.validation import FIELDS
 from app.signatures.validation import country_choices
@@ -24,7 +23,7 @@ KIND_LABELS = {
 LANGUAGE_CHOICES = [("en", "English"), ("ko", "한국어")]
 
 
-class RecipientForm(FlaskForm):
+class RecipientForm(AccessibleForm):
     kind = SelectField(
         _l("Kind"),
         choices=choices(KIND_LABELS.items()),
@@ -67,7 +66,7 @@ class RecipientForm(FlaskForm):
         return {key: self[key].data for key in FIELDS}
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AccessibleForm):
     file = FileField(_l("CSV file (UTF-8)"))
     #: Set on the preview page: the signed name of the uploaded file kept on the server.
     token = HiddenField()

@@ -1,5 +1,6 @@
 """Render a letter context to one self-contained HTML document, its style inlined."""
 
+from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
@@ -9,8 +10,8 @@ from app.rendering.environment import TEMPLATES_ROOT, letter_environment, templa
 
 def _unknown(name):
     return ValidationError(
-        f"There is no letter template named {name!r}.",
-        fields={"template": "Choose one of the letter templates."},
+        _l("There is no letter template named “%(name)s”.", name=name),
+        fields={"template": _l("Choose one of the letter templates.")},
         code="unknown_template",
     )
 

@@ -5,9 +5,12 @@ Contract (used by the PDF pipeline):
     render_pdf(contexts, pdfa=False, progress=None, *, logo_folder=None, created=None) -> bytes
 
 - ``contexts``: letter contexts (app.rendering.context.letter_context), e.g. [en], [ko] or
-  [en, ko]; each is its own part, starting on a new page with its own "1 / N" page numbers and
-  its own language. Metadata: title of the first part's letter, author the campaign, language the
-  first part's.
+  [en, ko]; each is its own part, starting on a new page in its own language; the pages are
+  numbered through the parts ("1 / 6" ... "6 / 6"). Each page's foot says, in the part's
+  language, how many signatories its list has and when the PDF was made, so that an old print
+  and a new one can be told apart.
+  Metadata: title of the first part's letter, author the campaign, language the first part's.
+  The PDF is tagged (a structure tree, /MarkInfo /Marked true) for screen readers.
 - ``pdfa``: PDF/A-3b ("pdf/a-3b") instead of plain PDF.
 - ``progress(done, total)``: called as each page is laid out, and once with done == total when
   the PDF is written. The total is an estimate (app.rendering.progress) plus a share for writing
@@ -33,6 +36,7 @@ from weasyprint.document import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 
 from app.rendering.fetcher import AssetFetcher, asset_url
+from app.rendering.footer import footer_line, page_css
 from app.rendering.html import render_letter_html
 from app.rendering.progress import PageProgress, counting_pages, estimated_pages
 from app.rendering.typography import keep_words_together
@@ -77,14 +81,22 @@ def _pdfa_options(pdfa):
     and never close it (a ResourceWarning per render), so we hand it the profile, read here, and
     write with output_intent "" so that it does not load its own; the document keeps "srgb",
     the key of our profile, as its output intent.
+
+    Both are tagged (a structure tree in reading order, for screen readers): PDF/A-3b allows tags
+    without asking for them, so ``pdf_tags`` is set on its own beside the variant.
     """
     if not pdfa:
-        return {"pdf_variant": None}, {"pdf_variant": None}
+        return {"pdf_variant": None, "pdf_tags": True}, {"pdf_variant": None, "pdf_tags": True}
     profile = ColorProfile(
         io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
     )
-    render = {"pdf_variant": PDFA_VARIANT, "output_intent": "srgb", "color_profiles": {"srgb": profile}}
-    return render, {"pdf_variant": PDFA_VARIANT, "output_intent": ""}
+    render = {
+        "pdf_variant": PDFA_VARIANT,
+        "pdf_tags": True,
+        "output_intent": "srgb",
+        "color_profiles": {"srgb": profile},
+    }
+    return render, {"pdf_variant": PDFA_VARIANT, "pdf_tags": True, "output_intent": ""}
 
 
 def default_logo_folder():
@@ -137,31 +149,63 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
-def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, estimates=None):
+def pdf_from_html(htmls, metadata, *, pdfa=False, progress=None, fetcher=None, estimates=None, footers=None):
     """One PDF from finished HTML documents, each laid out on its own pages with the shared fonts.
 
     ``metadata`` (a weasyprint DocumentMetadata) replaces whatever the documents declare, so no
     ``<meta>`` or ``<link rel=attachment>`` in them is ever used. ``estimates``: the pages each
-    document is expected to fill, for ``progress`` (one page each by default).
+    document is expected to fill, for ``progress`` (one page each by default). ``footers``: a
+    line each document prints at the foot of its pages (app.rendering.footer). The pages are
+    numbered through all documents: "4 / 6" on the first page of a second part.
     """
     htmls = list(htmls)
     fetcher = fetcher if fetcher is not None else AssetFetcher()
     render_options, write_options = _pdfa_options(pdfa)
-    tracker = PageProgress(progress, estimates or [1] * len(htmls))
+    estimates = list(estimates or [1] * len(htmls))
+    # Several parts are laid out twice (see _numbered_parts): the progress counts both layouts.
+    tracker = PageProgress(progress, estimates * 2 if len(htmls) > 1 else estimates)
+    footers = list(footers or [""] * len(htmls))
     with _fewer_collections(), counting_pages(tracker.page):
-        return _layout_and_write(htmls, metadata, fetcher, render_options, write_options, tracker)
+        documents = _numbered_parts(htmls, footers, fetcher, render_options, tracker)
+        return _write(documents, metadata, write_options, tracker)
 
 
-def _layout_and_write(htmls, metadata, fetcher, render_options, write_options, tracker):
+def _render_part(html, fetcher, render_options, page_css):
     font_config, stylesheets = _shared()
+    sheets = [*stylesheets, CSS(string=page_css)] if page_css else stylesheets
+    # base_url=None: a relative URL resolves to nothing, and every absolute one meets the fetcher.
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+        font_config=font_config, stylesheets=sheets, **render_options
+    )
+
+
+def _numbered_parts(htmls, footers, fetcher, render_options, tracker):
+    """Each document laid out; when there are several, again with the pages numbered through.
+
+    A part's page count is known only once it is laid out, and the first part prints the total:
+    a second layout with the numbers found. The numbers sit in the page margin, so the second
+    layout breaks the pages where the first did (checked: else once more, at most three times).
+    """
     documents = []
-    for html in htmls:
-        # base_url=None: a relative URL resolves to nothing, and every absolute one meets the fetcher.
-        document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(
-            font_config=font_config, stylesheets=stylesheets, **render_options
-        )
-        documents.append(document)
-        tracker.part_done(len(document.pages))
+    for html, footer in zip(htmls, footers, strict=True):
+        documents.append(_render_part(html, fetcher, render_options, page_css(footer)))
+        tracker.part_done(len(documents[-1].pages))
+    if len(documents) == 1:
+        return documents
+    for _attempt in range(3):
+        counts = [len(document.pages) for document in documents]
+        firsts = [1 + sum(counts[:index]) for index in range(len(counts))]
+        documents = []
+        for html, footer, first in zip(htmls, footers, firsts, strict=True):
+            numbered = page_css(footer, first, sum(counts))
+            documents.append(_render_part(html, fetcher, render_options, numbered))
+            tracker.part_done(len(documents[-1].pages))
+        if [len(document.pages) for document in documents] == counts:
+            break
+    return documents
+
+
+def _write(documents, metadata, write_options, tracker):
     combined = documents[0].copy([page for document in documents for page in document.pages])
     combined.metadata = metadata
     pdf = combined.write_pdf(**write_options)
@@ -179,7 +223,11 @@ def render_pdf(contexts, pdfa=False, progress=None, *, logo_folder=None, created
         raise ValueError("render_pdf needs at least one letter context")
     if fetcher is None:
         fetcher = AssetFetcher(logo_folder if logo_folder is not None else default_logo_folder())
+    created = created or datetime.now(UTC)
     htmls = [letter_document_html(context) for context in contexts]
     metadata = letter_metadata(contexts, created)
     estimates = [estimated_pages(context) for context in contexts]
-    return pdf_from_html(htmls, metadata, pdfa=pdfa, progress=progress, fetcher=fetcher, estimates=estimates)
+    footers = [footer_line(context, created) for context in contexts]
+    return pdf_from_html(
+        htmls, metadata, pdfa=pdfa, progress=progress, fetcher=fetcher, estimates=estimates, footers=footers
+    )

@@ -3,12 +3,11 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
 
-from app.core.forms import choices
+from app.core.forms import AccessibleForm, choices
 from app.responses.labels import CHANNEL_LABELS, CLASSIFICATION_LABELS
 from app.responses.services import FIELDS
 
@@ -21,7 +20,7 @@ def parsed_date(value):
         return None
 
 
-class _Common(FlaskForm):
+class _Common(AccessibleForm):
     recipient_id = SelectField(_l("Recipient who answered"), validate_choice=False)
     delivery_id = SelectField(_l("The delivery it answers (optional)"), validate_choice=False)
     received_on = StringField(_l("Received on"))
@@ -62,11 +61,11 @@ class EmailForm(_Common):
     received_on = StringField(_l("Received on (empty: the email's date)"))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(AccessibleForm):
     file = FileField(_l("File (PDF, JPEG, PNG, HWPX or HWP)"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(AccessibleForm):
     #: "1" to publish, "0" to withdraw from the public.
     public = HiddenField()
 

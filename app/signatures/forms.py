@@ -1,15 +1,14 @@
 """The public sign-on form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
 
-from app.core.forms import CachedTranslationsMeta, choices
+from app.core.forms import AccessibleForm, CachedTranslationsMeta, choices
 from app.signatures.models import Display, SignatoryKind
 
 
-class SignForm(FlaskForm):
+class SignForm(AccessibleForm):
     Meta = CachedTranslationsMeta
 
     kind = RadioField(
@@ -28,6 +27,10 @@ class SignForm(FlaskForm):
     line = StringField(
         _l("Affiliation, relationship or one-line description"),
         description=_l("For example: elder brother of a person detained in North Korea since 2013"),
+    )
+    line_ko = StringField(
+        _l("The same in Korean (optional)"),
+        description=_l("Shown on the Korean page and in the Korean PDF; the other one is shown in English."),
     )
     country = SelectField(_l("Country"), validate_choice=False)
     email = EmailField(_l("Email (never shown)"))

@@ -153,6 +153,7 @@ def detail(letter_id, signature_id):
         labels=forms.LABELS,
         state_label=labels.state_label,
         private=_sees_private(),
+        lines_form=forms.LinesForm(obj=signature.signatory),
     )
 
 
@@ -282,6 +283,6 @@ def add(letter_id):
     return _done(letter, _("Signature #%(id)d is added and approved.", id=signature.id))
 
 
-# The imports and exports, and the privacy requests (find, export, erase), live in their own
-# modules, on this blueprint.
-from app.signatures import import_views, privacy_views  # noqa: E402,F401
+# The imports and exports, the privacy requests (find, export, erase) and the lines' corrections
+# live in their own modules, on this blueprint.
+from app.signatures import import_views, line_views, privacy_views  # noqa: E402,F401

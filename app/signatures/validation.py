@@ -15,6 +15,12 @@ from app.signatures.normalize import clean_name
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 LIMITS = {"name": 200, "line": 300, "website": 300, "contact_name": 200}
 
+#: CLDR region codes that are no country: unions, pseudo-locales, "unknown", outlying groups,
+#: and the exceptionally reserved codes (Ascension, Ceuta and Melilla, Canary Islands...).
+NOT_COUNTRIES = frozenset(
+    ("EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AC", "CP", "DG", "EA", "IC", "TA", "CQ")
+)
+
 
 def country_choices(lang):
     """(code, name) for every country, in the reader's language."""
@@ -25,9 +31,7 @@ def country_choices(lang):
 def _country_choices(lang):
     # Built once per language: parsing the locale and sorting ~250 names cost milliseconds a request.
     names = Locale.parse(lang).territories
-    codes = sorted(
-        c for c in names if len(c) == 2 and c.isalpha() and c not in ("ZZ", "EU", "UN", "EZ", "QO")
-    )
+    codes = sorted(c for c in names if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES)
     return tuple(sorted(((c, names[c]) for c in codes), key=lambda pair: pair[1]))
 
 
@@ -59,8 +63,7 @@ def clean_sign_on(data, require_email=True):
     out["name_ko"] = _text(data, "name_ko", fields, LIMITS["name"])
     if not out["name_en"] and not out["name_ko"] and "name_en" not in fields and "name_ko" not in fields:
         fields["name_en"] = _l("Enter a name in English or Korean (or both).")
-    line = _text(data, "line", fields, LIMITS["line"])
-    out["line_ko" if _HANGUL.search(line) else "line_en"] = line
+    out.update(_lines(data, fields))
     out["country"] = (clean_text(data.get("country") or "")).upper()
     if out["country"] and out["country"] not in COUNTRIES:
         fields["country"] = _l("Choose a country from the list.")
@@ -78,6 +81,15 @@ def clean_sign_on(data, require_email=True):
     if fields:
         raise ValidationError(_l("Some fields need attention."), fields=fields)
     return out
+
+
+def _lines(data, fields):
+    """line_en and line_ko: `line` in English and `line_ko` beside it, or `line` alone in either language."""
+    line = _text(data, "line", fields, LIMITS["line"])
+    line_ko = _text(data, "line_ko", fields, LIMITS["line"])
+    if line_ko:
+        return {"line_en": line, "line_ko": line_ko}
+    return {"line_ko" if _HANGUL.search(line) else "line_en": line}
 
 
 def _email(data, fields, required):

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload, load_only
@@ -23,6 +24,7 @@ from app.campaigns.models import Campaign
 from app.core.errors import ValidationError
 from app.core.forms import choices
 from app.core.i18n import current_language
+from app.core.links import public_url
 from app.core.overload import admitted, before_commit
 from app.extensions import csrf, db
 from app.letters.models import PUBLIC_LETTER_STATUSES, Letter, LetterStatus, LetterVersion
@@ -32,6 +34,7 @@ from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, w
 from app.signatures.forms import SignForm
 from app.signatures.logos import check_logo, save_logo
 from app.signatures.models import SignatoryKind, SignatureStatus
+from app.signatures.next_steps import waiting_note
 from app.signatures.services import STANDING, confirm, sign_on, withdraw
 from app.signatures.validation import clean_sign_on, country_choices
 
@@ -42,6 +45,7 @@ FIELDS = (
     "name_en",
     "name_ko",
     "line",
+    "line_ko",
     "country",
     "email",
     "contact_name",
@@ -236,15 +240,25 @@ def _email_for(result, email, lang):
 @bp.route("/letters/<int:letter_id>/sign/thanks")
 def thanks(letter_id):
     letter = _public_letter(letter_id)
-    return render_template("signatures/thanks.html", letter=letter)
+    share_url = public_url("campaigns.show", slug=letter.campaign.slug)
+    return render_template("signatures/thanks.html", letter=letter, share_url=share_url)
 
 
 def _link_page(purpose, token, action, done_message, again_message):
+    """The page of a link from an email; the messages are functions, read in the signer's language."""
     signature = emails.signature_for(purpose, token)
     if signature is None:
         return render_template(
             "error.html", status=400, message=_("This link is not valid or has expired.")
         ), 400
+    if request.args.get("lang") in current_app.config["LANGUAGES"]:
+        return _link_page_for(signature, purpose, action, done_message, again_message)
+    # The signer's own language, the one they signed in, whatever this browser asks for.
+    with force_locale(str(signature.signatory.language)):
+        return _link_page_for(signature, purpose, action, done_message, again_message)
+
+
+def _link_page_for(signature, purpose, action, done_message, again_message):
     form = SignForm(meta={"csrf": True})
     if request.method == "POST":
         if not form.validate_on_submit() and form.csrf_token.errors:
@@ -252,9 +266,13 @@ def _link_page(purpose, token, action, done_message, again_message):
             return redirect(request.path)
         changed = action(signature)
         db.session.commit()
-        if not changed and callable(again_message):
-            again_message = again_message(signature)
-        return render_template("signatures/done.html", message=done_message if changed else again_message)
+        return render_template(
+            "signatures/done.html",
+            message=done_message() if changed else again_message(signature),
+            waiting=waiting_note(signature) if purpose == emails.CONFIRM else None,
+            campaign=signature.letter.campaign if purpose == emails.CONFIRM else None,
+            share_url=public_url("campaigns.show", slug=signature.letter.campaign.slug),
+        )
     return render_template("signatures/link.html", purpose=purpose, signature=signature, form=form)
 
 
@@ -264,7 +282,7 @@ def confirm_link(token):
         emails.CONFIRM,
         token,
         confirm,
-        _("Thank you: your signature is confirmed."),
+        lambda: _("Thank you: your signature is confirmed."),
         _not_confirmed_again,
     )
 
@@ -282,8 +300,8 @@ def withdraw_link(token):
         emails.WITHDRAW,
         token,
         withdraw,
-        _("Your signature is withdrawn. It is no longer counted or listed."),
-        _("This signature was already withdrawn; nothing changed."),
+        lambda: _("Your signature is withdrawn. It is no longer counted or listed."),
+        lambda _signature: _("This signature was already withdrawn; nothing changed."),
     )
 
 

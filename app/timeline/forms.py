@@ -1,7 +1,6 @@
 """The staff form for a timeline event."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -15,11 +14,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.core.forms import AccessibleForm
 from app.responses.models import StatusKind
 from app.timeline.labels import KIND_LABELS
 
 
-class EventForm(FlaskForm):
+class EventForm(AccessibleForm):
     kind = SelectField(
         _l("What happened"), choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in StatusKind]
     )
@@ -45,13 +45,13 @@ class EventForm(FlaskForm):
         return data
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(AccessibleForm):
     """One click: accept the proposal as it stands and publish it."""
 
     submit = SubmitField(_l("Accept and publish"))
 
 
-class TermForm(FlaskForm):
+class TermForm(AccessibleForm):
     """How many working days the recipients have to answer this letter (empty: the default)."""
 
     response_due_working_days = IntegerField(

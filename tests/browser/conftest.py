@@ -56,7 +56,15 @@ class InFlight:
         with self.lock:
             self.running[key] = f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}"
         try:
-            return self.wsgi_app(environ, start_response)
+            result = self.wsgi_app(environ, start_response)
+            if environ["PATH_INFO"].startswith("/static/"):
+                # Read a static file at once: when the browser drops the connection mid-file (it
+                # left the page), werkzeug's server can fail before closing the file it streams.
+                try:
+                    return [b"".join(result)]
+                finally:
+                    result.close()
+            return result
         finally:
             with self.lock:
                 del self.running[key]

@@ -104,4 +104,5 @@ def error_next_to(response, field, message):
     start = html.index(f'name="{field}"')
     following = re.search(r'\sname="', html[start + 1 :])
     segment = html[start : start + 1 + following.start()] if following else html[start:]
-    return f'<p class="error" role="alert">{escape(message)}</p>' in segment
+    shown = re.escape(str(escape(message)))
+    return re.search(rf'<p class="error" id="[^"]+-error">{shown}</p>', segment) is not None

@@ -103,7 +103,9 @@ def test_an_organization_name_that_signed_before_is_never_revealed_to_another_ad
     [ordinary] = mails(to="new@fresh.example.com")
     assert message.subject == ordinary.subject == subject  # the ordinary confirmation, nothing more
     assert "이미" not in message.body_text and "already" not in message.body_text
-    assert "confirmed" in page_text(press_button(client, link(message, "confirm")))
+    # The page is in the language the person signed in.
+    confirmed_words = "서명이 확인되었습니다" if lang == "ko" else "confirmed"
+    assert confirmed_words in page_text(press_button(client, link(message, "confirm")))
     original, _fresh, possible = signatures(letter)
     assert (possible.status, possible.hold_reason) == (SignatureStatus.HELD, "same_name")
     assert possible.possible_duplicate_of_id == original.id and possible.confirmed_at is not None

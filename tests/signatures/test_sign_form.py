@@ -296,7 +296,7 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused(client, letter, app, 
     assert message in page_text(response)
     # The field itself says it in words, never a code such as "format" or "too_large".
     field_error = re.search(
-        r'name="logo"[^>]*></label><p class="error" role="alert">([^<]*)</p>', response.text
+        r'name="logo"[^>]*></label><p class="error" id="logo-error">([^<]*)</p>', response.text
     )
     assert field_error and field_error.group(1) == message
     assert signatories() == [] and mails() == []
@@ -310,7 +310,7 @@ def test_a_logo_error_is_explained_in_korean_to_a_korean_reader(client, letter, 
 
     assert response.status_code == 422
     field_error = re.search(
-        r'name="logo"[^>]*></label><p class="error" role="alert">([^<]*)</p>', response.text
+        r'name="logo"[^>]*></label><p class="error" id="logo-error">([^<]*)</p>', response.text
     )
     assert field_error and field_error.group(1) == "로고는 PNG 또는 JPEG 이미지여야 합니다."
 

@@ -130,7 +130,8 @@ def test_one_reminder_a_day_after_signing_and_never_two(client, db, letter):
     assert signatures(letter)[0].reminded_at is not None
     assert remind_unconfirmed() == 0
     assert len(mails()) == before + 1
-    assert "confirmed" in page_text(press_button(client, link(reminder, "confirm")))
+    # The page is in Korean, the language of the sign-on.
+    assert "서명이 확인되었습니다" in page_text(press_button(client, link(reminder, "confirm")))
     assert signatures(letter)[0].status == SignatureStatus.CONFIRMED
 
 
