@@ -74,7 +74,7 @@ class DecisionForm(AccessibleForm):
     detail = StringField(_l("Note (optional)"), validators=[Length(max=1000)])
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(AccessibleForm):
     """One click: a number found in a response becomes the delivery's reference."""
 
     reference = HiddenField()

@@ -70,7 +70,7 @@ class PublishForm(AccessibleForm):
     public = HiddenField()
 
 
-class LinkForm(FlaskForm):
+class LinkForm(AccessibleForm):
     """A further delivery the response answers; `back` is "inbound" when sent from the holding pen."""
 
     delivery_id = IntegerField(_l("Delivery number"), validators=[DataRequired(), NumberRange(min=1)])
