@@ -3,6 +3,7 @@ workers and beat, PostgreSQL, Redis, an SMTP server and Dovecot; a person signs 
 the letter is rendered, delivered by email, and the recipient's reply is filed from the mailbox."""
 
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.committed]
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 #: Redis dbs no other test uses: the broker, the rate limits, the page cache.
-BROKER_URL, LIMITS_URL, CACHE_URL = (f"redis://127.0.0.1:6379/{n}" for n in (8, 9, 10))
+BROKER_URL, LIMITS_URL, CACHE_URL = (f"redis://127.0.0.1:6379/{n}" for n in (5, 6, 7))
 STAFF = "staff@coalition.example"
 STAFF_PASSWORD = "a long staff password 7"
 SIGNER = {"name_en": "Mirae Topology", "email": "mirae@example.org"}
@@ -49,6 +50,8 @@ EMBASSY = {
 #: Five processes import the app at once; on a busy machine of two cores that takes a while.
 STARTUP_SECONDS = 180
 _CONFIRM = re.compile(r"https?://[^\s/]+(/s/confirm/\S+)")
+#: Where each step's task ran, as its worker logged it.
+RAN_ON = {"worker-default": "inbound.file", "worker-mail": "deliveries.send", "worker-pdf": "pdf.render"}
 
 
 def argv(line):
@@ -78,6 +81,10 @@ class Topology:
         process = Process(name, command, self.env)
         self.processes.append(process)
         return process
+
+    def output(self, name):
+        [process] = [p for p in self.processes if p.name == name]
+        return process.output
 
     def logs(self):
         return "\n".join(f"--- {p.name} ---\n{p.output[-6000:]}" for p in self.processes)
@@ -170,7 +177,7 @@ def topology():
     """Everything started on loopback; stopped, flushed and dropped afterwards, also on failure."""
     with ExitStack() as cleanup:
         root = Path(tempfile.mkdtemp(prefix="undersigned-topology-"))
-        cleanup.callback(subprocess.run, ["rm", "-rf", str(root)], check=False)
+        cleanup.callback(shutil.rmtree, root, ignore_errors=True)
         flush_redis()
         cleanup.callback(flush_redis)
         database_url = create_database("undersigned_topology")
@@ -208,6 +215,7 @@ def topology():
             env, "users", "create", STAFF, "--role", "editor", "--password-stdin", stdin=STAFF_PASSWORD + "\n"
         )
         running = Topology(env)
+        cleanup.callback(lambda: print(running.logs()))  # pytest shows it when the test failed
         cleanup.callback(running.stop)
         lines = procfile()
         for name, line in lines.items():
@@ -218,8 +226,7 @@ def topology():
             if process.name.startswith("worker-"):
                 ready = lambda p=process: " ready." in p.output  # noqa: E731
                 running.wait(f"{process.name} ready", ready, STARTUP_SECONDS)
-        [beat] = [process for process in running.processes if process.name == "beat"]
-        holding = lambda: "holding the schedule lock" in beat.output  # noqa: E731
+        holding = lambda: "holding the schedule lock" in running.output("beat")  # noqa: E731
         running.wait("beat holding the schedule lock", holding, STARTUP_SECONDS)
         running.base = f"http://127.0.0.1:{port}"
         running.inbox, running.dovecot, running.mailbox = inbox, dovecot, mailbox
@@ -242,9 +249,10 @@ def sign_on(topology, browser, letter, form):
         "the confirmation email at the SMTP server",
         lambda: [m for rcpts, m in topology.inbox.received if rcpts == [SIGNER["email"]]],
     )
-    path = _CONFIRM.search(messages[0].get_content()).group(1)
-    confirmed = press_button(browser, path)
-    assert confirmed.status_code in (200, 302), page_text(confirmed)
+    link = _CONFIRM.search(messages[0].get_content())
+    assert link.group(0).startswith(topology.base + "/s/confirm/"), link.group(0)  # built on PUBLIC_URL
+    confirmed = press_button(browser, link.group(1))
+    assert confirmed.status_code == 200 and "Thank you" in page_text(confirmed), page_text(confirmed)
 
 
 def approve(staff, letter):
@@ -326,8 +334,13 @@ def test_a_sign_on_a_render_a_delivery_and_a_reply_through_the_production_topolo
     )[0]
     _filename, attached = pdf_of(sent)
     assert any(SIGNER["name_en"] in line for line in pdf_lines(attached))
+    assert sent["Reply-To"].startswith("replies+"), sent["Reply-To"]
     assert "No response is logged yet." in responses_section(staff, delivery)
 
     append(topology.dovecot, topology.mailbox, reply(sent["Reply-To"], "<answer-1@mofa.example.kr>"))
     section = topology.wait("the reply filed on the delivery's page", lambda: answer_on_page(staff, delivery))
     assert EMBASSY["name_en"] in section and "automatic repl" not in section, section
+    web = topology.output("web")
+    assert web.count("Booting worker with pid") == 2, web  # WEB_CONCURRENCY processes served these
+    for name, task in RAN_ON.items():
+        assert re.search(rf"Task {task}\[[^]]+\] succeeded", topology.output(name)), topology.logs()
