@@ -1,6 +1,7 @@
 """factory_boy factories bound to the app's session."""
 
 import factory
+import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 
 from app.auth.passwords import hash_password
@@ -9,6 +10,7 @@ from app.models import (
     Campaign,
     Letter,
     LetterStatus,
+    Membership,
     OutboxMessage,
     Recipient,
     Role,
@@ -23,6 +25,10 @@ from app.signatures.normalize import stored_name_key
 #: Every factory-made staff account has this password.
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)
+
+
+#: Ids of the factory-made staff who are members of every campaign made after them too.
+_EVERYWHERE = set()
 
 
 class Base(SQLAlchemyModelFactory):
@@ -41,6 +47,21 @@ class UserFactory(Base):
     password_hash = _PASSWORD_HASH
     role = Role.EDITOR
 
+    @factory.post_generation
+    def campaigns(user, create, extracted, **kwargs):
+        """`campaigns={campaign: "viewer", ...}` gives exactly those roles; by default a viewer or
+        editor gets their role on every campaign there is (as migration 0025 did for existing staff)."""
+        if not create or user.role == Role.ADMIN:
+            return
+        if extracted is None:
+            extracted = {c: user.role for c in db.session.scalars(sa.select(Campaign)).all()}
+            _EVERYWHERE.add(user.id)
+        else:
+            _EVERYWHERE.discard(user.id)
+        for campaign, role in extracted.items():
+            user.memberships.append(Membership(campaign_id=campaign.id, role=Role(role)))
+        db.session.commit()
+
 
 class CampaignFactory(Base):
     class Meta:
@@ -49,6 +70,19 @@ class CampaignFactory(Base):
     slug = factory.Sequence(lambda n: f"campaign-{n}")
     title_en = factory.Sequence(lambda n: f"Campaign {n}")
     title_ko = factory.Sequence(lambda n: f"캠페인 {n}")
+
+    @factory.post_generation
+    def staff(campaign, create, extracted, **kwargs):
+        """`staff={user: "viewer", ...}` gives exactly those roles; by default every factory-made
+        viewer or editor made without `campaigns=` gets their role here too."""
+        if not create:
+            return
+        if extracted is None:
+            users = db.session.scalars(sa.select(User).where(User.role != Role.ADMIN)).all()
+            extracted = {u: u.role for u in users if u.id in _EVERYWHERE}
+        for user, role in extracted.items():
+            user.memberships.append(Membership(campaign_id=campaign.id, role=Role(role)))
+        db.session.commit()
 
 
 class LetterFactory(Base):

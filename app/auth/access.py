@@ -1,19 +1,63 @@
-"""Access checks for staff routes."""
+"""Access checks for staff routes.
+
+- `campaign_access(role)`: for every route about one campaign's object (campaign, letter, delivery,
+  batch, document, response, signature): the campaign is derived from the URL (app/auth/scope.py).
+  Admins pass; other staff need `role` on that campaign; a campaign they are not a member of is
+  answered 404 (it might be a draft), a member without the role gets 403.
+- `role_required(role)` / `staff_required`: cross-campaign pages. Admins pass; others need `role`
+  on at least one campaign (`role_required("admin")`: admins only).
+"""
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
 
+from app.auth.models import Role
+from app.auth.permissions import role_allows
+from app.auth.scope import campaign_id_for
 
-def role_required(role):
-    """Only logged-in staff with at least `role` (viewer < editor < admin) may pass."""
+
+def check_campaign(user, role, view_args):
+    """The campaign id a request may act on, else the HTTP status refusing it (404 or 403)."""
+    campaign_id = campaign_id_for(view_args)
+    if campaign_id is None:
+        return None, 404
+    held = user.campaign_role(campaign_id)
+    if held is None:
+        return None, 404
+    if not role_allows(held, role):
+        return None, 403
+    return campaign_id, None
+
+
+def campaign_access(role="viewer"):
+    """Logged-in staff holding at least `role` on the campaign the URL's object belongs to."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(role):
+            campaign_id, refusal = check_campaign(current_user, role, kwargs)
+            if refusal:
+                abort(refusal)
+            g.campaign_id = campaign_id
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def role_required(role):
+    """Logged-in staff with at least `role` on some campaign (admins always; "admin": admins only)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            allowed = current_user.is_admin if Role(role) == Role.ADMIN else current_user.has_role(role)
+            if not allowed:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -22,4 +66,6 @@ def role_required(role):
     return decorator
 
 
-staff_required = role_required("viewer")
+def staff_required(view):
+    """Any logged-in staff member (pages that list only what the user may see)."""
+    return login_required(view)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access, role_required, staff_required
 from app.campaigns.forms import CampaignForm
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.public import campaign_page_data
@@ -76,7 +76,7 @@ def new():
 
 
 @bp.route("/staff/campaigns/<int:campaign_id>")
-@staff_required
+@campaign_access("viewer")
 def staff_show(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
     return render_template("campaigns/staff_show.html", campaign=campaign)

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access
 from app.deliveries.covers import PLACEHOLDERS, cover_text, save_cover, unknown_placeholders
 from app.extensions import db
 from app.letters.models import Letter
@@ -36,7 +36,7 @@ class CoverForm(FlaskForm):
 
 
 @bp.route("/staff/letters/<int:letter_id>/cover-message", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def edit(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = CoverForm()

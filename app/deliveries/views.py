@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
 from app.core.errors import DomainError
 from app.core.i18n import current_language
 from app.deliveries.checks import DELIVERABLE
@@ -60,7 +60,7 @@ def _letter_page(letter, form, status=200):
 
 
 @bp.get("/letters/<int:letter_id>/deliveries")
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = PlanForm(formdata=None)
@@ -104,7 +104,7 @@ def _show_row_errors(form, fields):
 
 
 @bp.post("/letters/<int:letter_id>/deliveries")
-@role_required("editor")
+@campaign_access("editor")
 def plan(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = PlanForm()
@@ -132,7 +132,7 @@ def plan(letter_id):
 
 
 @bp.get("/delivery-batches/<int:batch_id>")
-@staff_required
+@campaign_access("viewer")
 def batch(batch_id):
     batch = db.get_or_404(DeliveryBatch, batch_id)
     deliveries = db.session.scalars(
@@ -152,13 +152,13 @@ def batch(batch_id):
 
 
 @bp.get("/delivery-batches/<int:batch_id>/progress.json")
-@staff_required
+@campaign_access("viewer")
 def batch_progress(batch_id):
     return jsonify(batch_counts(db.get_or_404(DeliveryBatch, batch_id)))
 
 
 @bp.post("/delivery-batches/<int:batch_id>/queue")
-@role_required("editor")
+@campaign_access("editor")
 def queue_batch(batch_id):
     """Queue every planned delivery of the batch: each one's document is fixed now."""
     batch = db.get_or_404(DeliveryBatch, batch_id)
@@ -180,7 +180,7 @@ def queue_batch(batch_id):
 
 
 @bp.get("/deliveries/<int:delivery_id>")
-@staff_required
+@campaign_access("viewer")
 def show(delivery_id):
     delivery = db.get_or_404(Delivery, delivery_id)
     show_contact = current_user.has_role("editor")
@@ -201,7 +201,7 @@ def show(delivery_id):
 
 
 @bp.post("/deliveries/<int:delivery_id>/transition")
-@role_required("editor")
+@campaign_access("editor")
 def decide(delivery_id):
     delivery = db.get_or_404(Delivery, delivery_id)
     form = DecisionForm()

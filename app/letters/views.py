@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
 from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import Conflict, DomainError, ValidationError
@@ -66,7 +66,7 @@ def _apply_errors(form, error):
 
 
 @bp.route("/staff/campaigns/<int:campaign_id>/letters/new", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def new(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = _form_choices(LetterForm())
@@ -85,7 +85,7 @@ def new(campaign_id):
 
 
 @bp.route("/staff/letters/<int:letter_id>", methods=["GET", "POST"])
-@staff_required
+@campaign_access("viewer")
 def edit(letter_id):
     letter = letter_or_404(letter_id)
     form = _form_choices(LetterForm(obj=None if request.method == "POST" else letter))
@@ -150,7 +150,7 @@ def _flash_refusal(error):
 
 # The letter's language is in the path: a ?lang= would also switch the staff member's own language.
 @bp.route("/staff/letters/<int:letter_id>/preview/<lang>")
-@staff_required
+@campaign_access("viewer")
 def preview(letter_id, lang):
     letter = letter_or_404(letter_id)
     if lang not in ("en", "ko"):
@@ -183,7 +183,7 @@ def _letter_button(letter_id, act):
 
 
 @bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def change_state(letter_id):
     def act(letter, lock_version):
         transition(letter, request.form.get("to", ""), current_user, lock_version=lock_version)
@@ -214,7 +214,7 @@ def _revisions_page(letter, error=None):
 
 
 @bp.route("/staff/letters/<int:letter_id>/approve", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def approve(letter_id):
     def act(letter, lock_version):
         version = approve_changes(letter, current_user, lock_version=lock_version)
@@ -224,13 +224,13 @@ def approve(letter_id):
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions")
-@staff_required
+@campaign_access("viewer")
 def revisions(letter_id):
     return _revisions_page(letter_or_404(letter_id))
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions/<int:number>/restore", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def restore(letter_id, number):
     letter = letter_or_404(letter_id)
     revision = db.first_or_404(

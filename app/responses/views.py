@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
 from app.core.errors import ValidationError
 from app.core.i18n import current_language
 from app.deliveries.models import Delivery
@@ -64,7 +64,7 @@ def _read(upload, limit):
 
 
 @bp.get("/staff/letters/<int:letter_id>/responses")
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     return render_template(
@@ -80,7 +80,7 @@ def _new_page(letter, form, email_form, status=200):
 
 
 @bp.route("/staff/letters/<int:letter_id>/responses/new", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def new(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form, email_form = _fill(ResponseForm(), letter), _fill(EmailForm(formdata=None), letter)
@@ -108,7 +108,7 @@ def new(letter_id):
 
 
 @bp.post("/staff/letters/<int:letter_id>/responses/email")
-@role_required("editor")
+@campaign_access("editor")
 def new_from_email(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form, email_form = _fill(ResponseForm(formdata=None), letter), _fill(EmailForm(), letter)
@@ -153,13 +153,13 @@ def _show_page(response, attachment_form=None, status=200):
 
 
 @bp.get("/staff/responses/<int:response_id>")
-@staff_required
+@campaign_access("viewer")
 def show(response_id):
     return _show_page(_response_or_404(response_id))
 
 
 @bp.route("/staff/responses/<int:response_id>/edit", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def edit(response_id):
     response = _response_or_404(response_id)
     form = _fill(ResponseForm(), response.letter)
@@ -187,7 +187,7 @@ def _public_flag():
 
 
 @bp.post("/staff/responses/<int:response_id>/publish")
-@role_required("editor")
+@campaign_access("editor")
 def publish(response_id):
     response = _response_or_404(response_id)
     is_public = _public_flag()
@@ -205,7 +205,7 @@ def _attachment_or_404(response_id, attachment_id):
 
 
 @bp.post("/staff/responses/<int:response_id>/attachments")
-@role_required("editor")
+@campaign_access("editor")
 def attach(response_id):
     response = _response_or_404(response_id)
     form = AttachmentForm()
@@ -225,7 +225,7 @@ def attach(response_id):
 
 
 @bp.post("/staff/responses/<int:response_id>/attachments/<int:attachment_id>/publish")
-@role_required("editor")
+@campaign_access("editor")
 def publish_file(response_id, attachment_id):
     attachment = _attachment_or_404(response_id, attachment_id)
     is_public = _public_flag()
@@ -250,7 +250,7 @@ def _send(attachment):
 
 
 @bp.get("/staff/responses/<int:response_id>/attachments/<int:attachment_id>")
-@staff_required
+@campaign_access("viewer")
 def download(response_id, attachment_id):
     return _send(_attachment_or_404(response_id, attachment_id))
 

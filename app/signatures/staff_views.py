@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access, role_required
 from app.campaigns.public import forget_letter
 from app.core import audit
 from app.core.downloads import CSV, JSON, attachment
@@ -116,13 +116,13 @@ def _invalid(letter, message, status=422):
 
 
 @bp.get(LIST)
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     return _list_page(db.get_or_404(Letter, letter_id), _add_form())
 
 
 @bp.get(ONE)
-@staff_required
+@campaign_access("viewer")
 def detail(letter_id, signature_id):
     signature = _signature(letter_id, signature_id)
     return render_template(
@@ -135,7 +135,7 @@ def detail(letter_id, signature_id):
 
 
 @bp.post(ONE + "/decide")
-@role_required("editor")
+@campaign_access("editor")
 def decide_one(letter_id, signature_id):
     signature = _signature(letter_id, signature_id)
     form = forms.DecisionForm()
@@ -150,7 +150,7 @@ def decide_one(letter_id, signature_id):
 
 
 @bp.post(ONE + "/merge")
-@role_required("editor")
+@campaign_access("editor")
 def merge_one(letter_id, signature_id):
     duplicate = _signature(letter_id, signature_id)
     form = forms.MergeForm()
@@ -173,7 +173,7 @@ def merge_one(letter_id, signature_id):
 
 
 @bp.post(LIST + "/bulk")
-@role_required("editor")
+@campaign_access("editor")
 def bulk(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = forms.BulkForm()
@@ -209,7 +209,7 @@ def bulk(letter_id):
 
 
 @bp.post(LIST + "/positions")
-@role_required("editor")
+@campaign_access("editor")
 def positions(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     if not ActionForm().validate_on_submit():
@@ -222,7 +222,7 @@ def positions(letter_id):
 
 
 @bp.post(LIST + "/add")
-@role_required("editor")
+@campaign_access("editor")
 def add(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = _add_form()
@@ -252,7 +252,7 @@ def _import_page(letter, form, preview=None, status=200):
 
 
 @bp.route(LIST + "/import", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def import_csv(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = forms.ImportForm()
@@ -280,7 +280,7 @@ def import_template():
 
 
 @bp.get(LIST + "/export.<any(csv, json):fmt>")
-@role_required("editor")
+@campaign_access("editor")
 def export(letter_id, fmt):
     letter = db.get_or_404(Letter, letter_id)
     records = exporting.export_records(letter)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access, staff_required
 from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
 from app.deliveries.models import Delivery, DeliveryStatus
@@ -50,7 +50,7 @@ def _event_of(letter_id, event_id):
 
 
 @bp.get("/letters/<int:letter_id>/timeline")
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     events = letter_events(letter)
@@ -69,7 +69,7 @@ def index(letter_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline")
-@role_required("editor")
+@campaign_access("editor")
 def add(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = EventForm(prefix="new")
@@ -91,7 +91,7 @@ def add(letter_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline/<int:event_id>")
-@role_required("editor")
+@campaign_access("editor")
 def edit(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     form = EventForm(prefix=f"e{event.id}")
@@ -113,7 +113,7 @@ def edit(letter_id, event_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline/term")
-@role_required("editor")
+@campaign_access("editor")
 def term(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = TermForm()
@@ -128,7 +128,7 @@ def term(letter_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline/<int:event_id>/accept")
-@role_required("editor")
+@campaign_access("editor")
 def accept(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     if not AcceptForm().validate_on_submit():
@@ -141,7 +141,7 @@ def accept(letter_id, event_id):
 
 
 @bp.get("/letters/<int:letter_id>/timeline/<int:event_id>/evidence")
-@staff_required
+@campaign_access("viewer")
 def evidence(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     path = evidence_file(event)
@@ -180,7 +180,7 @@ def _planned_chaser(delivery_id):
 
 
 @bp.post("/chasers/<int:delivery_id>/approve")
-@role_required("editor")
+@campaign_access("editor")
 def approve_chaser(delivery_id):
     chaser = _planned_chaser(delivery_id)
     try:
@@ -196,7 +196,7 @@ def approve_chaser(delivery_id):
 
 
 @bp.post("/chasers/<int:delivery_id>/discard")
-@role_required("editor")
+@campaign_access("editor")
 def discard_chaser(delivery_id):
     chaser = _planned_chaser(delivery_id)
     cancel_delivery(chaser, current_user, detail="Chaser discarded by staff.")
