@@ -29,7 +29,10 @@ def _refuse(status):
 
 
 def token_required(role="viewer"):
-    """The request must carry `Authorization: Bearer TOKEN` of a user with at least `role`."""
+    """The request must carry `Authorization: Bearer TOKEN` of a user with at least `role`.
+
+    `role=None`: any staff member's token (for lists that show only what the user may see).
+    """
 
     def decorator(view):
         @wraps(view)
@@ -42,7 +45,7 @@ def token_required(role="viewer"):
                 g.campaign_id, refusal = check_campaign(user, role, kwargs)
                 if refusal:
                     _refuse(refusal)
-            elif not user.has_role(role):
+            elif role is not None and not user.has_role(role):
                 raise Forbidden(_("Your role does not allow this."))
             g.api_user = user
             return view(*args, **kwargs)
@@ -50,7 +53,7 @@ def token_required(role="viewer"):
         from app.api import bp  # app.api imports the views, which import this module
 
         documented = bp.doc(security=[{"bearer": []}])(wrapped)
-        statuses = (401, 403, 404) if names_campaign_rule(view) else (401, 403)
+        statuses = (401, 403, 404) if names_campaign_rule(view) else (401, 403) if role else (401,)
         return bp.errors(*statuses)(documented)
 
     return decorator

@@ -80,7 +80,12 @@ def revoke(user, campaign, actor=None):
     user.memberships.remove(current)
     db.session.flush()
     audit.record(
-        "membership.revoke", user, actor=actor, campaign=campaign, before={"role": before}, after={"role": None}
+        "membership.revoke",
+        user,
+        actor=actor,
+        campaign=campaign,
+        before={"role": before},
+        after={"role": None},
     )
     log.info("%s is no longer a member of campaign %s", user.email, campaign.slug)
     return True

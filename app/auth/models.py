@@ -57,7 +57,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role == Role.ADMIN
 
     def has_role(self, role):
-        """Admin, or `role` (or higher) on at least one campaign; per campaign see app.auth.permissions.can."""
+        """Admin, or `role` (or higher) on at least one campaign; per campaign: permissions.can."""
         if self.is_admin:
             return True
         ranks = [ROLE_RANK[m.role] for m in self.memberships]

@@ -23,7 +23,7 @@ def campaign_id_of(campaign):
 
 
 def can(user, action, campaign):
-    """May `user` do `action` ("view", "edit", "see_contacts", "admin") on `campaign` (a Campaign or its id)?"""
+    """May `user` do `action` (view, edit, see_contacts, admin) on `campaign` (a Campaign or id)?"""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return role_allows(user.campaign_role(campaign_id_of(campaign)), ACTIONS[action])

@@ -12,7 +12,9 @@ def _through_letter(model_name):
 
         model = getattr(models, model_name)
         return db.session.scalar(
-            sa.select(Letter.campaign_id).join(model, model.letter_id == Letter.id).where(model.id == object_id)
+            sa.select(Letter.campaign_id)
+            .join(model, model.letter_id == Letter.id)
+            .where(model.id == object_id)
         )
 
     return campaign_id
@@ -35,7 +37,9 @@ def _document_token(token):
     from app.letters.models import Letter
 
     return db.session.scalar(
-        sa.select(Letter.campaign_id).join(Document, Document.letter_id == Letter.id).where(Document.token == token)
+        sa.select(Letter.campaign_id)
+        .join(Document, Document.letter_id == Letter.id)
+        .where(Document.token == token)
     )
 
 

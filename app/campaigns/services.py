@@ -6,8 +6,8 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.campaigns.models import Campaign
 from app.auth.memberships import grant_creator
+from app.campaigns.models import Campaign
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
 from app.core.text import check_text

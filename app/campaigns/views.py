@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import campaign_access, role_required, staff_required
+from app.auth.permissions import visible_to
 from app.campaigns.forms import CampaignForm
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.public import campaign_page_data
@@ -48,7 +49,9 @@ def show(slug):
 @bp.route("/staff/")
 @staff_required
 def staff_index():
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.id.desc())).all()
+    campaigns = db.session.scalars(
+        sa.select(Campaign).where(visible_to(current_user, Campaign.id)).order_by(Campaign.id.desc())
+    ).all()
     return render_template("campaigns/staff_index.html", campaigns=campaigns)
 
 

@@ -23,7 +23,9 @@ class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The staff member who acted; None for a worker or the public.
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    kind: Mapped[AuditKind] = enum_column(AuditKind, default=AuditKind.STAFF, server_default="staff", index=True)
+    kind: Mapped[AuditKind] = enum_column(
+        AuditKind, default=AuditKind.STAFF, server_default="staff", index=True
+    )
     #: The campaign the change belongs to, where it belongs to one (kept as a plain id: entries outlive rows).
     campaign_id: Mapped[int | None] = mapped_column(index=True)
     #: A dotted verb such as "user.login" or "letter.approve".

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.core.errors import DomainError, ValidationError
 from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS
 from app.deliveries.models import Delivery, DeliveryProof
@@ -44,7 +45,7 @@ def _fresh_form(delivery, name):
 
 def records_panel(delivery, bound=None, error=None):
     """What _records.html shows for `delivery`: the records, the proofs and the forms this user may use."""
-    editor = current_user.has_role("editor")
+    editor = can(current_user, "edit", delivery.letter.campaign_id)
     forms = []
     if editor:
         for name in records_allowed(delivery):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.core.errors import DomainError
 from app.core.i18n import current_language
 from app.deliveries.checks import DELIVERABLE
@@ -52,7 +53,7 @@ def _letter_page(letter, form, status=200):
         deliveries=deliveries,
         form=form,
         recipients=recipients,
-        can_plan=letter.status in DELIVERABLE and current_user.has_role("editor"),
+        can_plan=letter.status in DELIVERABLE and can(current_user, "edit", letter.campaign_id),
         languages=_languages(letter),
         labels=LABELS,
     )
@@ -64,7 +65,7 @@ def _letter_page(letter, form, status=200):
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = PlanForm(formdata=None)
-    if letter.status in DELIVERABLE and current_user.has_role("editor"):
+    if letter.status in DELIVERABLE and can(current_user, "edit", letter.campaign_id):
         form.fill(_recipients(), _languages(letter), default_channel)
     return _letter_page(letter, form)
 
@@ -183,7 +184,7 @@ def queue_batch(batch_id):
 @campaign_access("viewer")
 def show(delivery_id):
     delivery = db.get_or_404(Delivery, delivery_id)
-    show_contact = current_user.has_role("editor")
+    show_contact = can(current_user, "see_contacts", delivery.letter.campaign_id)
     return render_template(
         "deliveries/show.html",
         delivery=delivery,

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import Conflict, DomainError, ValidationError
@@ -96,7 +97,7 @@ def edit(letter_id):
         form.lock_version.data = letter.lock_version
     conflict = None
     if form.validate_on_submit():
-        if not current_user.has_role("editor"):
+        if not can(current_user, "edit", letter.campaign_id):
             abort(403)
         try:
             save_letter(letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data)

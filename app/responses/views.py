@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.core.errors import ValidationError
 from app.core.i18n import current_language
 from app.deliveries.models import Delivery
@@ -145,7 +146,7 @@ def _show_page(response, attachment_form=None, status=200):
         "responses/show.html",
         response=response,
         labels=LABELS,
-        editor=current_user.has_role("editor"),
+        editor=can(current_user, "edit", response.letter.campaign_id),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         publish_form=PublishForm(formdata=None),
     )

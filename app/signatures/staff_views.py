@@ -1,12 +1,13 @@
 """Staff pages for a letter's signatures: moderate, order, add, import, export."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.access import campaign_access, role_required
+from app.auth.permissions import can
 from app.campaigns.public import forget_letter
 from app.core import audit
 from app.core.downloads import CSV, JSON, attachment
@@ -75,7 +76,7 @@ def _add_form():
 
 def _sees_private():
     """Emails, contact persons and IP hashes are for editors and admins, never for viewers."""
-    return current_user.has_role("editor")
+    return can(current_user, "see_contacts", g.campaign_id)
 
 
 def _listing(letter, filters):

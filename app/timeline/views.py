@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import campaign_access, staff_required
+from app.auth.permissions import can
 from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
 from app.deliveries.models import Delivery, DeliveryStatus
@@ -162,8 +163,8 @@ def evidence(letter_id, event_id):
 def awaiting():
     return render_template(
         "timeline/awaiting.html",
-        rows=awaiting_answers(),
-        chasers=pending_chasers(),
+        rows=[r for r in awaiting_answers() if can(current_user, "view", r["delivery"].letter.campaign_id)],
+        chasers=[c for c in pending_chasers() if can(current_user, "view", c.letter.campaign_id)],
         chaser_form=AcceptForm(),
         state_labels=STATE_LABELS,
         explain_clock=explain_clock,
