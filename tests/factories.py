@@ -1,5 +1,8 @@
 """factory_boy factories bound to the app's session."""
 
+import secrets
+from datetime import date
+
 import factory
 import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
@@ -8,18 +11,31 @@ from app.auth.passwords import hash_password
 from app.extensions import db
 from app.models import (
     Campaign,
+    Channel,
+    Delivery,
+    DeliveryBatch,
+    DeliveryStatus,
+    Document,
+    DocumentLanguage,
+    DocumentStatus,
+    InboundMessage,
+    InboundStatus,
     Letter,
     LetterStatus,
     Membership,
     OutboxMessage,
     Recipient,
+    Response,
     Role,
     Signatory,
     SignatoryKind,
     Signature,
     SignatureStatus,
+    StatusEvent,
+    StatusKind,
     User,
 )
+from app.responses.models import ResponseChannel, ResponseClassification
 from app.signatures.normalize import stored_name_key
 
 #: Every factory-made staff account has this password.
@@ -134,3 +150,65 @@ class OutboxMessageFactory(Base):
     to = factory.Sequence(lambda n: f"reader{n}@example.org")
     subject = "Please confirm your signature"
     body_text = "Thank you for signing."
+
+
+class DeliveryBatchFactory(Base):
+    class Meta:
+        model = DeliveryBatch
+
+
+class DeliveryFactory(Base):
+    class Meta:
+        model = Delivery
+
+    recipient = factory.SubFactory(RecipientFactory)
+    channel = Channel.EMAIL
+    status = DeliveryStatus.DELIVERED
+    destination = factory.Sequence(lambda n: f"office{n}@ministry.example")
+    reply_token = factory.LazyFunction(lambda: secrets.token_hex(16))
+
+
+class DocumentFactory(Base):
+    """A ready document of a letter's current version (its PDF file is the test's to write)."""
+
+    class Meta:
+        model = Document
+
+    key = factory.LazyFunction(lambda: secrets.token_hex(32))
+    language = DocumentLanguage.EN
+    template = "plain"
+    template_hash = "0" * 64
+    status = DocumentStatus.READY
+    sha256 = factory.LazyFunction(lambda: secrets.token_hex(32))
+
+
+class ResponseFactory(Base):
+    class Meta:
+        model = Response
+
+    channel = ResponseChannel.EMAIL
+    classification = ResponseClassification.SUBSTANTIVE
+    received_on = factory.LazyFunction(date.today)
+    subject = "Re: An open letter"
+    sender = "desk@ministry.example"
+
+
+class StatusEventFactory(Base):
+    class Meta:
+        model = StatusEvent
+
+    kind = StatusKind.RECEIVED
+    occurred_on = factory.LazyFunction(date.today)
+    title_en = "Received"
+
+
+class InboundMessageFactory(Base):
+    class Meta:
+        model = InboundMessage
+
+    raw = b"From: desk@ministry.example\r\nSubject: About your letter\r\n\r\nWe will reply.\r\n"
+    size = factory.LazyAttribute(lambda o: len(o.raw))
+    sha256 = factory.LazyFunction(lambda: secrets.token_hex(32))
+    sender = "desk@ministry.example"
+    subject = "About your letter"
+    status = InboundStatus.HELD

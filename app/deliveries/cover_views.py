@@ -42,7 +42,8 @@ def edit(letter_id):
     form = CoverForm()
     if form.validate_on_submit():
         for lang in ("en", "ko"):
-            save_cover(letter, lang, form[f"subject_{lang}"].data, form[f"body_{lang}"].data, current_user)
+            subject, body = form[f"subject_{lang}"].data or "", form[f"body_{lang}"].data or ""
+            save_cover(letter, lang, subject, body, current_user)
         db.session.commit()
         flash(_("The cover message is saved."), "info")
         return redirect(url_for("delivery_covers.edit", letter_id=letter.id))
