@@ -6,8 +6,10 @@ from datetime import date
 import factory
 import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import event
 
 from app.auth.passwords import hash_password
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import (
     Campaign,
@@ -45,6 +47,21 @@ _PASSWORD_HASH = hash_password(PASSWORD)
 
 #: Ids of the factory-made staff who are members of every campaign made after them too.
 _EVERYWHERE = set()
+
+
+@event.listens_for(Campaign, "after_insert")
+def _members_of_every_campaign(mapper, connection, campaign):
+    """Tests written before roles per campaign act as staff of every campaign, however it is made
+    (a factory, a page, the API, the demo loader), as migration 0025 made existing staff."""
+    rows = connection.execute(
+        sa.select(User.id, User.role).where(User.id.in_(_EVERYWHERE), User.role != Role.ADMIN)
+    ).all()
+    for user_id, role in rows:
+        connection.execute(
+            sa.insert(Membership).values(
+                user_id=user_id, campaign_id=campaign.id, role=role, created_at=utcnow()
+            )
+        )
 
 
 class Base(SQLAlchemyModelFactory):
@@ -89,16 +106,15 @@ class CampaignFactory(Base):
 
     @factory.post_generation
     def staff(campaign, create, extracted, **kwargs):
-        """`staff={user: "viewer", ...}` gives exactly those roles; by default every factory-made
-        viewer or editor made without `campaigns=` gets their role here too."""
-        if not create:
+        """`staff={user: "viewer", ...}` gives exactly those roles; by default the staff made by
+        UserFactory without `campaigns=` are members already (see _members_of_every_campaign)."""
+        if not create or extracted is None:
             return
-        if extracted is None:
-            users = db.session.scalars(sa.select(User).where(User.role != Role.ADMIN)).all()
-            extracted = {u: u.role for u in users if u.id in _EVERYWHERE}
+        db.session.execute(sa.delete(Membership).where(Membership.campaign_id == campaign.id))
         for user, role in extracted.items():
-            user.memberships.append(Membership(campaign_id=campaign.id, role=Role(role)))
+            db.session.add(Membership(user_id=user.id, campaign_id=campaign.id, role=Role(role)))
         db.session.commit()
+        db.session.expire_all()
 
 
 class LetterFactory(Base):

@@ -2,8 +2,8 @@
 
 An operation whose URL names a campaign's object (campaign_id, letter_id, delivery_id, batch_id,
 response_id, signature_id, a document's token) is checked on that campaign, as `campaign_access`
-does for pages: no membership answers 404, too low a role 403. Other operations need `role` on
-at least one campaign (admins always).
+does for pages: no membership answers 404, too low a role 403. Other operations need at least
+`role` as the account's role (as role_required does for pages).
 """
 
 from functools import wraps
@@ -29,10 +29,7 @@ def _refuse(status):
 
 
 def token_required(role="viewer"):
-    """The request must carry `Authorization: Bearer TOKEN` of a user with at least `role`.
-
-    `role=None`: any staff member's token (for lists that show only what the user may see).
-    """
+    """The request must carry `Authorization: Bearer TOKEN` of a user with at least `role`."""
 
     def decorator(view):
         @wraps(view)
@@ -45,7 +42,7 @@ def token_required(role="viewer"):
                 g.campaign_id, refusal = check_campaign(user, role, kwargs)
                 if refusal:
                     _refuse(refusal)
-            elif role is not None and not user.has_role(role):
+            elif not user.has_role(role):
                 raise Forbidden(_("Your role does not allow this."))
             g.api_user = user
             return view(*args, **kwargs)
@@ -53,7 +50,10 @@ def token_required(role="viewer"):
         from app.api import bp  # app.api imports the views, which import this module
 
         documented = bp.doc(security=[{"bearer": []}])(wrapped)
-        statuses = (401, 403, 404) if names_campaign_rule(view) else (401, 403) if role else (401,)
+        if names_campaign_rule(view):
+            statuses = (401, 403, 404)
+        else:
+            statuses = (401,) if role == "viewer" else (401, 403)
         return bp.errors(*statuses)(documented)
 
     return decorator

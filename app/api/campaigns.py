@@ -53,7 +53,7 @@ CampaignPageSchema = page_of(CampaignSchema, "CampaignPageSchema")
 
 
 @bp.route("/campaigns", methods=["GET"])
-@token_required(None)
+@token_required("viewer")
 @bp.arguments(PageQuery, location="query")
 @bp.response(200, CampaignPageSchema)
 def list_campaigns(query):

@@ -4,8 +4,9 @@
   batch, document, response, signature): the campaign is derived from the URL (app/auth/scope.py).
   Admins pass; other staff need `role` on that campaign; a campaign they are not a member of is
   answered 404 (it might be a draft), a member without the role gets 403.
-- `role_required(role)` / `staff_required`: cross-campaign pages. Admins pass; others need `role`
-  on at least one campaign (`role_required("admin")`: admins only).
+- `role_required(role)` / `staff_required`: pages outside any campaign (the recipient registry, the
+  holding pen, the audit log, staff accounts): the account's role decides ("admin": admins only).
+  Such pages list only what the user may see on each campaign.
 """
 
 from functools import wraps
@@ -13,7 +14,6 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 
-from app.auth.models import Role
 from app.auth.permissions import role_allows
 from app.auth.scope import campaign_id_for
 
@@ -50,14 +50,13 @@ def campaign_access(role="viewer"):
 
 
 def role_required(role):
-    """Logged-in staff with at least `role` on some campaign (admins always; "admin": admins only)."""
+    """Logged-in staff whose account role is at least `role` (viewer < editor < admin)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            allowed = current_user.is_admin if Role(role) == Role.ADMIN else current_user.has_role(role)
-            if not allowed:
+            if not current_user.has_role(role):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+
+from app.core.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -14,7 +16,17 @@ class LoginForm(FlaskForm):
 class NewUserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=120)])
-    is_admin = BooleanField(_l("Admin (every campaign, users, audit log)"))
+    role = SelectField(
+        _l("Account role"),
+        choices=choices(
+            [
+                ("viewer", _l("Viewer: reads the recipient registry")),
+                ("editor", _l("Editor: also edits the registry, files held mail, creates campaigns")),
+                ("admin", _l("Admin: everything on every campaign, staff accounts")),
+            ]
+        ),
+        default="viewer",
+    )
 
 
 class ActionForm(FlaskForm):

@@ -32,6 +32,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     #: argon2 hash of the password.
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: The account's role: admin (everything, everywhere), or viewer/editor for what belongs to no
+    #: campaign. Rights on a campaign come from a Membership.
     role: Mapped[Role] = enum_column(Role, default=Role.VIEWER)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: Preferred UI language; None follows the browser.
@@ -57,11 +59,9 @@ class User(UserMixin, TimestampMixin, db.Model):
         return self.role == Role.ADMIN
 
     def has_role(self, role):
-        """Admin, or `role` (or higher) on at least one campaign; per campaign: permissions.can."""
-        if self.is_admin:
-            return True
-        ranks = [ROLE_RANK[m.role] for m in self.memberships]
-        return bool(ranks) and max(ranks) >= ROLE_RANK[Role(role)]
+        """The account's role, for what lies outside any campaign (the recipient registry, the
+        holding pen, creating campaigns); inside a campaign see app.auth.permissions.can."""
+        return ROLE_RANK[self.role] >= ROLE_RANK[Role(role)]
 
     def campaign_role(self, campaign_id):
         """The role this user holds on one campaign: admin everywhere for admins, else the membership's."""

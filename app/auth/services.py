@@ -66,6 +66,13 @@ def create_user(email, password, role=Role.VIEWER, name="", actor=None):
     return user
 
 
+def set_account_role(user, role, actor=None):
+    """The account's role: admin, or viewer/editor for what belongs to no campaign (flushed)."""
+    before, user.role = user.role, Role(role)
+    db.session.flush()
+    audit.record("user.role", user, actor=actor, before={"role": str(before)}, after={"role": str(user.role)})
+
+
 def set_enabled(user, enabled, actor=None):
     """Activate or deactivate an account; a deactivated one is logged out and its tokens stop working."""
     before = user.is_enabled

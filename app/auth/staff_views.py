@@ -12,7 +12,7 @@ from app.auth.access import role_required
 from app.auth.forms import ActionForm, NewUserForm
 from app.auth.memberships import grant, revoke
 from app.auth.models import CAMPAIGN_ROLES, Role, User
-from app.auth.services import create_user, set_enabled
+from app.auth.services import create_user, set_account_role, set_enabled
 from app.campaigns.models import Campaign
 from app.core.errors import DomainError
 from app.extensions import db
@@ -46,9 +46,10 @@ def new():
     form = NewUserForm()
     if form.validate_on_submit():
         password = secrets.token_urlsafe(12)
-        role = Role.ADMIN if form.is_admin.data else Role.VIEWER
         try:
-            user = create_user(form.email.data, password, role=role, name=form.name.data, actor=current_user)
+            user = create_user(
+                form.email.data, password, role=form.role.data, name=form.name.data, actor=current_user
+            )
         except DomainError as error:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(error.message)]
@@ -72,6 +73,7 @@ def show(user_id):
         roles=roles,
         form=ActionForm(),
         choices=CAMPAIGN_ROLES,
+        account_roles=list(Role),
     )
 
 
@@ -81,6 +83,12 @@ def roles(user_id):
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    account_role = request.form.get("account_role", "").strip()
+    if account_role and account_role != user.role.value:
+        if account_role not in set(Role) or user.id == current_user.id:
+            flash(_("This account role cannot be given here."), "error")
+            return redirect(url_for(".show", user_id=user.id))
+        set_account_role(user, Role(account_role), actor=current_user)
     wanted = {}
     for campaign in db.session.scalars(sa.select(Campaign)).all():
         value = request.form.get(f"campaign-{campaign.id}", "").strip()

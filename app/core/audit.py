@@ -53,6 +53,9 @@ def campaign_of(obj):
         return obj.id
     if getattr(obj, "campaign_id", None) is not None:
         return obj.campaign_id
+    letter = getattr(obj, "letter", None)
+    if getattr(letter, "campaign_id", None) is not None:
+        return letter.campaign_id
     letter_id = getattr(obj, "letter_id", None)
     if letter_id is None and getattr(obj, "response", None) is not None:
         letter_id = obj.response.letter_id
@@ -69,11 +72,18 @@ def changes(before, after):
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
+def _unproxied(obj):
+    """The object behind Flask-Login's current_user proxy, where one is given."""
+    unwrap = getattr(obj, "_get_current_object", None)
+    return unwrap() if unwrap is not None else obj
+
+
 def record(action, obj=None, actor=None, campaign=None, before=None, after=None, kind=None, **details):
     """Add an audit entry to the session (flushed with the caller's work).
 
     `kind` defaults to staff when there is an actor, else worker; pass kind="public" for the public.
     """
+    obj = _unproxied(obj)
     entry = AuditLog(
         action=action,
         actor_id=getattr(actor, "id", None),

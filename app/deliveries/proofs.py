@@ -154,6 +154,7 @@ def proof_file(proof):
 
 def store_proof(delivery, checked, kind, actor, note=""):
     """Write a CheckedProof under a random name, add its row and a line to the history; flush."""
+    from app.core import audit
     from app.extensions import db
 
     name = f"{secrets.token_hex(16)}{checked.extension}"
@@ -187,5 +188,6 @@ def store_proof(delivery, checked, kind, actor, note=""):
         )
     )
     db.session.flush()
+    audit.record("delivery.proof", delivery, actor=actor, proof_id=proof.id, sha256=proof.sha256)
     log.info("delivery %s: proof %s stored (%s bytes)", delivery.id, proof.id, proof.size)
     return proof

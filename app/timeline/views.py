@@ -79,7 +79,7 @@ def add(letter_id):
         return redirect(url_for(".index", letter_id=letter.id))
     try:
         checked = check_upload(form.evidence.data)
-        event = add_event(letter, form.data_for_service())
+        event = add_event(letter, form.data_for_service(), actor=current_user)
         if checked is not None:
             store_evidence(event, checked)
     except DomainError as error:
@@ -101,7 +101,7 @@ def edit(letter_id, event_id):
         return redirect(url_for(".index", letter_id=letter_id))
     try:
         checked = check_upload(form.evidence.data)
-        update_event(event, form.data_for_service(), accept=form.accept.data)
+        update_event(event, form.data_for_service(), accept=form.accept.data, actor=current_user)
         if checked is not None:
             store_evidence(event, checked)
     except DomainError as error:
@@ -121,7 +121,7 @@ def term(letter_id):
     if not form.validate_on_submit():
         flash(_("Enter 1 to 400 working days."), "error")
         return redirect(url_for(".index", letter_id=letter.id))
-    set_response_term(letter, form.response_due_working_days.data)
+    set_response_term(letter, form.response_due_working_days.data, actor=current_user)
     db.session.commit()
     _forget(letter)
     flash(_("The term to answer was saved."), "success")
@@ -134,7 +134,7 @@ def accept(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     if not AcceptForm().validate_on_submit():
         abort(400)
-    accept_event(event)
+    accept_event(event, actor=current_user)
     db.session.commit()
     _forget(event.letter)
     flash(_("The event was accepted and published."), "success")

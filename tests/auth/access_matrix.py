@@ -5,8 +5,8 @@ A rule maps to a kind, or to {method: kind} where its methods differ. Kinds:
 - "view": viewers, editors of the route's campaign, admins; others get 404 (the campaign is hidden).
 - "edit": editors of the route's campaign, admins; its viewers 403, others 404.
 - "staff": any logged-in staff member (the page lists only what they may see).
-- "member": staff with a role on at least one campaign (the recipient registry).
-- "any_editor": editors of at least one campaign, and admins (the holding pen, the audit log...).
+- "account_editor": accounts with the editor role, and admins: what belongs to no campaign (the
+  registry's edits, the holding pen, creating a campaign, the audit log of the campaigns they edit).
 - "admin": admins only.
 - "public": no login (listed so that no rule is forgotten).
 """
@@ -14,7 +14,7 @@ A rule maps to a kind, or to {method: kind} where its methods differ. Kinds:
 MATRIX = {
     # Campaigns and letters
     "/staff/": "staff",
-    "/staff/campaigns/new": "any_editor",
+    "/staff/campaigns/new": "account_editor",
     "/staff/campaigns/<int:campaign_id>": "view",
     "/staff/campaigns/<int:campaign_id>/letters/new": "edit",
     "/staff/letters/<int:letter_id>": {"GET": "view", "POST": "edit"},
@@ -35,7 +35,7 @@ MATRIX = {
     "/staff/letters/<int:letter_id>/signatures/export.<any(csv, json):fmt>": "edit",
     "/staff/letters/<int:letter_id>/signatures/import": "edit",
     "/staff/letters/<int:letter_id>/signatures/positions": "edit",
-    "/staff/signatures/import-template.csv": "any_editor",
+    "/staff/signatures/import-template.csv": "account_editor",
     "/staff/privacy": "admin",
     "/staff/privacy/erase": "admin",
     "/staff/privacy/export": "admin",
@@ -73,17 +73,17 @@ MATRIX = {
     "/staff/letters/<int:letter_id>/timeline/<int:event_id>/evidence": "view",
     "/staff/letters/<int:letter_id>/timeline/term": "edit",
     # Cross-campaign: recipients registry, holding pen, outbox, staff accounts, audit log
-    "/staff/recipients/": "member",
-    "/staff/recipients/<int:recipient_id>": "member",
-    "/staff/recipients/<int:recipient_id>/edit": "any_editor",
-    "/staff/recipients/export.csv": "any_editor",
-    "/staff/recipients/import": "any_editor",
-    "/staff/recipients/import-template.csv": "any_editor",
-    "/staff/recipients/new": "any_editor",
-    "/staff/inbound": "any_editor",
-    "/staff/inbound/<int:inbound_id>/assign": "any_editor",
-    "/staff/inbound/<int:inbound_id>/discard": "any_editor",
-    "/staff/inbound/<int:inbound_id>/move": "any_editor",
+    "/staff/recipients/": "staff",
+    "/staff/recipients/<int:recipient_id>": "staff",
+    "/staff/recipients/<int:recipient_id>/edit": "account_editor",
+    "/staff/recipients/export.csv": "account_editor",
+    "/staff/recipients/import": "account_editor",
+    "/staff/recipients/import-template.csv": "account_editor",
+    "/staff/recipients/new": "account_editor",
+    "/staff/inbound": "account_editor",
+    "/staff/inbound/<int:inbound_id>/assign": "account_editor",
+    "/staff/inbound/<int:inbound_id>/discard": "account_editor",
+    "/staff/inbound/<int:inbound_id>/move": "account_editor",
     "/staff/outbox/": "admin",
     "/staff/outbox/<int:message_id>": "admin",
     "/staff/outbox/<int:message_id>/attachment.pdf": "admin",
@@ -93,14 +93,14 @@ MATRIX = {
     "/staff/users/<int:user_id>": "admin",
     "/staff/users/<int:user_id>/roles": "admin",
     "/staff/users/<int:user_id>/active": "admin",
-    "/staff/audit": "any_editor",
-    "/staff/audit/export.csv": "any_editor",
+    "/staff/audit": "account_editor",
+    "/staff/audit/export.csv": "account_editor",
     # API
     "/api/v1/openapi.json": "public",
     "/api/v1/documents/verify": "public",
     "/api/v1/letters/<int:letter_id>/signatories": "public",
     "/api/v1/letters/<int:letter_id>/timeline": "public",
-    "/api/v1/campaigns": {"GET": "staff", "POST": "any_editor"},
+    "/api/v1/campaigns": {"GET": "staff", "POST": "account_editor"},
     "/api/v1/campaigns/<int:campaign_id>": "view",
     "/api/v1/campaigns/<int:campaign_id>/letters": "edit",
     "/api/v1/letters/<int:letter_id>": {"GET": "view", "PATCH": "edit"},
@@ -120,10 +120,12 @@ MATRIX = {
     "/api/v1/responses/<int:response_id>": "view",
     "/api/v1/signatures/<int:signature_id>/transitions": "edit",
     "/api/v1/privacy/erase": "admin",
-    "/api/v1/recipients": {"GET": "member", "POST": "any_editor"},
-    "/api/v1/recipients/<int:recipient_id>": {"GET": "member", "PATCH": "any_editor"},
+    "/api/v1/recipients": {"GET": "staff", "POST": "account_editor"},
+    "/api/v1/recipients/<int:recipient_id>": {"GET": "staff", "PATCH": "account_editor"},
 }
 
+#: outsider: an editor account with no campaign; viewer: a viewer account, viewer of this campaign;
+#: other_editor: editor of another campaign only; editor: editor of this campaign; admin.
 PERSONAS = ("anonymous", "outsider", "viewer", "other_editor", "editor", "admin")
 
 #: What each kind answers each persona: "ok" (let through), "login", or a refusal status.
@@ -131,8 +133,7 @@ EXPECTED = {
     "view": ("login", 404, "ok", 404, "ok", "ok"),
     "edit": ("login", 404, 403, 404, "ok", "ok"),
     "staff": ("login", "ok", "ok", "ok", "ok", "ok"),
-    "member": ("login", 403, "ok", "ok", "ok", "ok"),
-    "any_editor": ("login", 403, 403, "ok", "ok", "ok"),
+    "account_editor": ("login", "ok", 403, "ok", "ok", "ok"),
     "admin": ("login", 403, 403, 403, 403, "ok"),
 }
 
