@@ -61,7 +61,8 @@ def create_user(email, password, role=Role.VIEWER, name="", actor=None):
     user = User(email=email, password_hash=hash_password(password), role=Role(role), name=name)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", user, actor=actor, after={"email": user.email, "role": str(user.role)})
+    after = {"email": user.email, "role": str(user.role)}
+    audit.record("user.create", user, actor=actor, kind="staff", after=after)
     log.info("created user %s with role %s", user.email, user.role)
     return user
 
@@ -144,7 +145,7 @@ def issue_token(user):
     """Create an API token for `user`; the plain token is returned once and never stored."""
     token = "usg_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=_token_hash(token), prefix=token[:12]))
-    audit.record("token.issue", user)
+    audit.record("token.issue", user, kind="staff")
     db.session.flush()
     return token
 
