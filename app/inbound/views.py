@@ -40,7 +40,9 @@ def _chosen_delivery(form):
         return None
     delivery = db.session.get(Delivery, form.delivery_id.data)
     if delivery is None or not can(current_user, "edit", delivery.letter.campaign_id):
+        # A delivery of a campaign this user does not edit is not revealed either.
         flash(_("There is no delivery with that number."), "error")
+        return None
     return delivery
 
 

@@ -71,3 +71,42 @@ def test_creating_a_campaign_makes_the_creator_its_editor(client, db):
     db.session.expire_all()
     assert {m.campaign.slug: m.role for m in user.memberships}["new-one"] == Role.EDITOR
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_the_holding_pen_files_only_to_deliveries_of_campaigns_the_editor_edits(client, db):
+    from app.models import InboundMessage, InboundStatus
+    from tests.factories import DeliveryFactory, InboundMessageFactory
+    from tests.helpers import csrf_token
+
+    mine, theirs = CampaignFactory(staff={}), CampaignFactory(staff={})
+    their_delivery = DeliveryFactory(letter=LetterFactory(campaign=theirs))
+    my_delivery = DeliveryFactory(letter=LetterFactory(campaign=mine))
+    held = InboundMessageFactory()
+    _login(client, roles={mine: "editor"})
+    token = csrf_token(client, "/staff/inbound")
+    refused = client.post(
+        f"/staff/inbound/{held.id}/assign", data={"delivery_id": their_delivery.id, "csrf_token": token}
+    )
+    assert "There is no delivery with that number." in page_text(client.get(refused.headers["Location"]))
+    db.session.expire_all()
+    assert db.session.get(InboundMessage, held.id).status == InboundStatus.HELD
+    client.post(f"/staff/inbound/{held.id}/assign", data={"delivery_id": my_delivery.id, "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(InboundMessage, held.id).delivery_id == my_delivery.id
+
+
+def test_a_staff_decision_on_a_delivery_is_audited_with_before_and_after(db):
+    import sqlalchemy as sa
+
+    from app.core.audit import AuditLog
+    from app.deliveries.planning import transition
+    from tests.factories import DeliveryFactory
+
+    campaign = CampaignFactory(staff={})
+    editor = UserFactory(role=Role.EDITOR, campaigns={campaign: "editor"})
+    delivery = DeliveryFactory(letter=LetterFactory(campaign=campaign), status="sent")
+    transition(delivery, "delivered", editor)
+    db.session.commit()
+    entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "delivery.status")).one()
+    assert (entry.actor_id, entry.kind, entry.campaign_id) == (editor.id, "staff", campaign.id)
+    assert (entry.before, entry.after) == ({"status": "sent"}, {"status": "delivered"})
