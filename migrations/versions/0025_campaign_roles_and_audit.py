@@ -53,6 +53,19 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 """
 
 
+#: Entries about an object of a letter get the letter's campaign.
+BACKFILL_THROUGH_LETTER = [
+    "UPDATE audit_log SET campaign_id = (SELECT letters.campaign_id FROM letters JOIN signatures "
+    "ON signatures.letter_id = letters.id WHERE signatures.id = object_id) WHERE object_type = 'signatures'",
+    "UPDATE audit_log SET campaign_id = (SELECT letters.campaign_id FROM letters JOIN responses "
+    "ON responses.letter_id = letters.id WHERE responses.id = object_id) WHERE object_type = 'responses'",
+    "UPDATE audit_log SET campaign_id = (SELECT letters.campaign_id FROM letters JOIN deliveries "
+    "ON deliveries.letter_id = letters.id WHERE deliveries.id = object_id) WHERE object_type = 'deliveries'",
+    "UPDATE audit_log SET campaign_id = (SELECT letters.campaign_id FROM letters JOIN documents "
+    "ON documents.letter_id = letters.id WHERE documents.id = object_id) WHERE object_type = 'documents'",
+]
+
+
 def upgrade():
     op.create_table(
         "campaign_members",
@@ -88,17 +101,12 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_audit_log_campaign_id"), ["campaign_id"], unique=False)
     op.execute("UPDATE audit_log SET kind = 'worker' WHERE actor_id IS NULL")
     op.execute("UPDATE audit_log SET campaign_id = object_id WHERE object_type = 'campaigns'")
-    for table in ("letters",):
-        op.execute(
-            f"UPDATE audit_log SET campaign_id = (SELECT campaign_id FROM {table} WHERE {table}.id = object_id) "
-            f"WHERE object_type = '{table}'"
-        )
-    for table in ("signatures", "responses", "deliveries", "documents"):
-        op.execute(
-            "UPDATE audit_log SET campaign_id = (SELECT letters.campaign_id FROM letters "
-            f"JOIN {table} ON {table}.letter_id = letters.id WHERE {table}.id = object_id) "
-            f"WHERE object_type = '{table}'"
-        )
+    op.execute(
+        "UPDATE audit_log SET campaign_id = "
+        "(SELECT campaign_id FROM letters WHERE letters.id = object_id) WHERE object_type = 'letters'"
+    )
+    for statement in BACKFILL_THROUGH_LETTER:
+        op.execute(statement)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(APPEND_ONLY)
 
