@@ -6,6 +6,7 @@ does for pages: no membership answers 404, too low a role 403. Other operations 
 `role` as the account's role (as role_required does for pages).
 """
 
+import inspect
 from functools import wraps
 
 from flask import g, request
@@ -61,6 +62,4 @@ def token_required(role="viewer"):
 
 def names_campaign_rule(view):
     """Whether the view takes an argument naming a campaign's object (known from its signature)."""
-    import inspect
-
     return names_campaign(inspect.signature(view).parameters)
