@@ -87,8 +87,10 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.api import init_app as init_api
+    from app.auth.staff_views import bp as staff_users_bp
     from app.auth.views import bp as auth_bp
     from app.campaigns.views import bp as campaigns_bp
+    from app.core.audit_views import bp as staff_audit_bp
     from app.core.search_views import bp as search_bp
     from app.core.views import bp as core_bp
     from app.deliveries.cover_views import bp as delivery_covers_bp
@@ -114,6 +116,8 @@ def register_blueprints(app):
     for bp in (
         core_bp,
         auth_bp,
+        staff_users_bp,
+        staff_audit_bp,
         campaigns_bp,
         letters_bp,
         signatures_bp,

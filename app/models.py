@@ -1,6 +1,6 @@
 """Every model, imported in one place so SQLAlchemy and Alembic see the whole schema."""
 
-from app.auth.models import ApiToken, Role, User
+from app.auth.models import ApiToken, Membership, Role, User
 from app.campaigns.models import Campaign, CampaignStatus
 from app.core.audit import AuditLog
 from app.deliveries.covers import CoverMessage
@@ -63,6 +63,7 @@ __all__ = [
     "LetterVersionRecipient",
     "MailStatus",
     "MailboxState",
+    "Membership",
     "OutboxMessage",
     "PartnerLink",
     "PartnerReport",

@@ -18,6 +18,7 @@ from app.api.fields import (
     text,
     url_field,
 )
+from app.auth.permissions import visible_to
 from app.campaigns.models import Campaign, CampaignStatus
 from app.campaigns.services import SLUG_MAX, SLUG_RE, TITLE_MAX, create_campaign
 from app.core.errors import NotFound
@@ -57,7 +58,8 @@ CampaignPageSchema = page_of(CampaignSchema, "CampaignPageSchema")
 @bp.response(200, CampaignPageSchema)
 def list_campaigns(query):
     """List campaigns"""
-    return paginate(sa.select(Campaign).order_by(Campaign.id), query["page"])
+    visible = visible_to(g.api_user, Campaign.id)
+    return paginate(sa.select(Campaign).where(visible).order_by(Campaign.id), query["page"])
 
 
 @bp.route("/campaigns", methods=["POST"])

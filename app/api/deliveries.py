@@ -24,6 +24,7 @@ from app.api.fields import (
 from app.api.letters import letter_or_not_found
 from app.api.recipients import recipient_input
 from app.api.responses import ResponseSummarySchema
+from app.auth.permissions import can
 from app.core.downloads import attachment
 from app.core.errors import NotFound
 from app.core.pagination import paginate
@@ -44,7 +45,7 @@ BATCH_MAX = 500
 
 
 def _editor():
-    return g.api_user.has_role("editor")
+    return can(g.api_user, "see_contacts", g.get("campaign_id"))
 
 
 class DeliveryInputSchema(Schema):

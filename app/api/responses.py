@@ -21,6 +21,7 @@ from app.api.fields import (
     url_field,
 )
 from app.api.letters import letter_or_not_found
+from app.auth.permissions import can
 from app.core.errors import NotFound
 from app.extensions import db
 from app.responses.models import Response, ResponseChannel, ResponseClassification, ResponseSource
@@ -93,7 +94,7 @@ ResponseSchema = Schema.from_dict(
             fields.String(
                 allow_none=True, required=True, metadata={"description": "Editors and admins only"}
             ),
-            lambda r: r.sender if g.api_user.has_role("editor") else None,
+            lambda r: r.sender if can(g.api_user, "see_contacts", r.letter.campaign_id) else None,
         ),
         "source": text(choices=ResponseSource, required=True),
         "responder": computed(

@@ -23,6 +23,7 @@ from app.api.fields import (
     version_number,
 )
 from app.api.letters import letter_or_not_found
+from app.auth.permissions import can
 from app.core.errors import NotFound, ValidationError
 from app.core.i18n import current_language
 from app.core.pagination import paginate
@@ -71,7 +72,7 @@ class SignatureSchema(Schema):
     @post_dump
     def hide_contact(self, data, **kwargs):
         user = g.get("api_user")
-        if user is None or not user.has_role("editor"):
+        if not can(user, "see_contacts", g.get("campaign_id")):
             for name in CONTACT_FIELDS:
                 data.pop(name, None)
         return data

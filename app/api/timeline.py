@@ -1,5 +1,6 @@
 """API: a letter's timeline (public: accepted public events only) and new events (editors)."""
 
+from flask import g
 from flask_babel import gettext as _
 from marshmallow import fields
 
@@ -104,7 +105,7 @@ def post_event(data, letter_id):
     """Add an accepted event to a letter's timeline (editor or admin)"""
     letter = letter_or_not_found(letter_id)
     _evidence(letter, data)
-    event = add_event(letter, _flat(data))
+    event = add_event(letter, _flat(data), actor=g.api_user)
     db.session.commit()
     forget_letter(letter)
     forget_feed(letter.campaign)

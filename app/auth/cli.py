@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.auth.memberships import campaign_by_slug, grant, revoke, user_by_email
 from app.auth.models import Role, User
 from app.auth.services import create_user, issue_token, normalize_email, set_password
 from app.core.errors import DomainError
@@ -67,3 +68,40 @@ def dev_admin_command():
         set_password(user, password)
     db.session.commit()
     click.echo(f"Admin login: {DEV_ADMIN_EMAIL}  password: {password}")
+
+
+def _membership_target(email, slug):
+    try:
+        return user_by_email(email), campaign_by_slug(slug)
+    except DomainError as error:
+        _fail(error.message)
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("campaign")
+@click.argument("role")
+def grant_command(email, campaign, role):
+    """Give EMAIL the ROLE (viewer or editor) on CAMPAIGN (its slug)."""
+    user, target = _membership_target(email, campaign)
+    if user.is_admin:
+        _fail(f"{user.email} is an admin and may already do everything on every campaign.")
+    try:
+        grant(user, target, role)
+    except DomainError as error:
+        db.session.rollback()
+        _fail(f"{error.message} (got {role!r})")
+    db.session.commit()
+    click.echo(f"{user.email} is now {role.strip().lower()} of {target.slug}.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("campaign")
+def revoke_command(email, campaign):
+    """Take away EMAIL's role on CAMPAIGN (its slug)."""
+    user, target = _membership_target(email, campaign)
+    if not revoke(user, target):
+        _fail(f"{user.email} has no role on {target.slug}.")
+    db.session.commit()
+    click.echo(f"{user.email} no longer has a role on {target.slug}.")

@@ -32,6 +32,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     #: argon2 hash of the password.
     password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: The account's role: admin (everything, everywhere), or viewer/editor for what belongs to no
+    #: campaign. Rights on a campaign come from a Membership.
     role: Mapped[Role] = enum_column(Role, default=Role.VIEWER)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: Preferred UI language; None follows the browser.
@@ -41,6 +43,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def __repr__(self):
         return f"<User {self.id} {self.email} {self.role}>"
@@ -49,8 +54,23 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self):
         return self.is_enabled
 
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
     def has_role(self, role):
+        """The account's role, for what lies outside any campaign (the recipient registry, the
+        holding pen, creating campaigns); inside a campaign see app.auth.permissions.can."""
         return ROLE_RANK[self.role] >= ROLE_RANK[Role(role)]
+
+    def campaign_role(self, campaign_id):
+        """The role this user holds on one campaign: admin everywhere for admins, else the membership's."""
+        if self.is_admin:
+            return Role.ADMIN
+        for membership in self.memberships:
+            if membership.campaign_id == campaign_id:
+                return membership.role
+        return None
 
     def get_id(self):
         """What Flask-Login keeps in the session: the id and the session version it was made with."""
@@ -59,6 +79,30 @@ class User(UserMixin, TimestampMixin, db.Model):
     def end_sessions(self):
         """Every session saved so far stops working, wherever its cookie is."""
         self.session_version += 1
+
+
+#: The roles a membership may give; admin is global only.
+CAMPAIGN_ROLES = (Role.VIEWER, Role.EDITOR)
+
+
+class Membership(db.Model):
+    """A staff member's role on one campaign; without one, a non-admin does not see the campaign."""
+
+    __tablename__ = "campaign_members"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    #: viewer or editor (admins are admins of every campaign through their account's role).
+    role: Mapped[Role] = enum_column(Role, name="membership_role")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    campaign = relationship("Campaign")
+
+    def __repr__(self):
+        return f"<Membership user={self.user_id} campaign={self.campaign_id} {self.role}>"
 
 
 class LoginThrottle(db.Model):

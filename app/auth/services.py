@@ -44,7 +44,7 @@ def normalize_email(email):
     return (email or "").strip().lower()
 
 
-def create_user(email, password, role=Role.VIEWER, name=""):
+def create_user(email, password, role=Role.VIEWER, name="", actor=None):
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
         raise ValidationError(_l("Enter a valid email address."), fields={"email": "invalid"})
@@ -61,9 +61,33 @@ def create_user(email, password, role=Role.VIEWER, name=""):
     user = User(email=email, password_hash=hash_password(password), role=Role(role), name=name)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", user, role=str(user.role))
+    after = {"email": user.email, "role": str(user.role)}
+    audit.record("user.create", user, actor=actor, kind="staff", after=after)
     log.info("created user %s with role %s", user.email, user.role)
     return user
+
+
+def set_account_role(user, role, actor=None):
+    """The account's role: admin, or viewer/editor for what belongs to no campaign (flushed)."""
+    before, user.role = user.role, Role(role)
+    db.session.flush()
+    audit.record("user.role", user, actor=actor, before={"role": str(before)}, after={"role": str(user.role)})
+
+
+def set_enabled(user, enabled, actor=None):
+    """Activate or deactivate an account; a deactivated one is logged out and its tokens stop working."""
+    before = user.is_enabled
+    user.is_enabled = enabled
+    if not enabled:
+        user.end_sessions()
+    db.session.flush()
+    audit.record(
+        "user.activate" if enabled else "user.deactivate",
+        user,
+        actor=actor,
+        before={"is_enabled": before},
+        after={"is_enabled": enabled},
+    )
 
 
 def set_password(user, password):
@@ -121,7 +145,7 @@ def issue_token(user):
     """Create an API token for `user`; the plain token is returned once and never stored."""
     token = "usg_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=_token_hash(token), prefix=token[:12]))
-    audit.record("token.issue", user)
+    audit.record("token.issue", user, kind="staff")
     db.session.flush()
     return token
 

@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth.forms import LoginForm
+from app.auth.permissions import can
 from app.auth.services import LoginFailed, LoginThrottled, authenticate, end_session
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
+bp.add_app_template_global(can)
 
 
 def _safe_next(target):

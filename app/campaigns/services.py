@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.auth.memberships import grant_creator
 from app.campaigns.models import Campaign
 from app.core import audit
 from app.core.errors import Conflict, ValidationError
@@ -57,6 +58,7 @@ def create_campaign(slug, title_en, title_ko, actor=None):
     )
     db.session.add(campaign)
     db.session.flush()
-    audit.record("campaign.create", campaign, actor=actor)
+    audit.record("campaign.create", campaign, actor=actor, campaign=campaign)
+    grant_creator(campaign, actor)
     log.info("created campaign %s", slug)
     return campaign

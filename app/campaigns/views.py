@@ -5,7 +5,8 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access, role_required, staff_required
+from app.auth.permissions import visible_to
 from app.campaigns.dashboard import campaign_dashboard
 from app.campaigns.forms import CampaignForm
 from app.campaigns.labels import STATUS_LABELS
@@ -56,7 +57,9 @@ def show(slug):
 @bp.route("/staff/")
 @staff_required
 def staff_index():
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.id.desc())).all()
+    campaigns = db.session.scalars(
+        sa.select(Campaign).where(visible_to(current_user, Campaign.id)).order_by(Campaign.id.desc())
+    ).all()
     return render_template(
         "campaigns/staff_index.html",
         campaigns=campaigns,
@@ -90,7 +93,7 @@ def new():
 
 
 @bp.route("/staff/campaigns/<int:campaign_id>")
-@staff_required
+@campaign_access("viewer")
 def staff_show(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
     return render_template(

@@ -17,7 +17,7 @@ bp = Blueprint("search", __name__, url_prefix="/staff")
 def index():
     raw = request.args.get("q", "")
     q = clean_query(raw)
-    results = search(q, private=current_user.has_role("editor")) if q else None
+    results = search(q, current_user) if q else None
     return render_template(
         "search/index.html",
         q=raw.strip()[:200],

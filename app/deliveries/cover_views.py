@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access
 from app.core.forms import AccessibleForm
 from app.deliveries.covers import PLACEHOLDERS, cover_text, save_cover, unknown_placeholders
 from app.extensions import db
@@ -36,13 +36,14 @@ class CoverForm(AccessibleForm):
 
 
 @bp.route("/staff/letters/<int:letter_id>/cover-message", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def edit(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = CoverForm()
     if form.validate_on_submit():
         for lang in ("en", "ko"):
-            save_cover(letter, lang, form[f"subject_{lang}"].data, form[f"body_{lang}"].data, current_user)
+            subject, body = form[f"subject_{lang}"].data or "", form[f"body_{lang}"].data or ""
+            save_cover(letter, lang, subject, body, current_user)
         db.session.commit()
         flash(_("The cover message is saved."), "info")
         return redirect(url_for("delivery_covers.edit", letter_id=letter.id))

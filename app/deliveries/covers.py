@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import audit
 from app.core.i18n import localized
 from app.core.models import Language, UTCDateTime, enum_column
 from app.core.timeutil import utcnow
@@ -147,4 +148,5 @@ def save_cover(letter, lang, subject, body, actor=None):
     cover.body = body.strip() + "\n" if body.strip() else default_body
     cover.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    audit.record("cover.save", letter, actor=actor, language=lang, after={"subject": cover.subject})
     return cover

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access
 from app.core.errors import DomainError
 from app.deliveries.models import Channel, Delivery
 from app.deliveries.partner_forms import PartnerLinkForm
@@ -49,7 +49,7 @@ def _back(delivery_id):
 
 
 @bp.post("/<int:delivery_id>/partner-link")
-@role_required("editor")
+@campaign_access("editor")
 def send_link(delivery_id):
     delivery = db.get_or_404(Delivery, delivery_id)
     form = PartnerLinkForm()
@@ -70,7 +70,7 @@ def send_link(delivery_id):
 
 
 @bp.post("/<int:delivery_id>/partner-link/<int:link_id>/revoke")
-@role_required("editor")
+@campaign_access("editor")
 def revoke(delivery_id, link_id):
     link = db.session.get(PartnerLink, link_id)
     if link is None or link.delivery_id != delivery_id or not PartnerLinkForm().validate_on_submit():
@@ -82,7 +82,7 @@ def revoke(delivery_id, link_id):
 
 
 @bp.post("/<int:delivery_id>/partner-reports/<int:report_id>/accept")
-@role_required("editor")
+@campaign_access("editor")
 def accept(delivery_id, report_id):
     report = db.session.get(PartnerReport, report_id)
     if report is None or report.delivery_id != delivery_id:

@@ -82,8 +82,13 @@ def plan_delivery(letter, recipient, channel, language, send_at, actor, resend=F
     )
     db.session.add(delivery)
     db.session.flush()
-    if resend:
-        audit.record("delivery.resend", delivery, actor=actor, recipient_id=recipient.id)
+    audit.record(
+        "delivery.resend" if resend else "delivery.plan",
+        delivery,
+        actor=actor,
+        recipient_id=recipient.id,
+        after={"channel": str(channel), "language": str(language), "status": str(S.PLANNED)},
+    )
     log.info("planned delivery %s: letter %s over %s", delivery.id, letter.id, channel)
     return delivery
 

@@ -157,6 +157,7 @@ def store_proof(delivery, checked, kind, actor, note="", actor_kind=ActorKind.ST
 
     `actor_kind` says whose it is: staff's, or the partner's (who has no account: `actor` is None).
     """
+    from app.core import audit
     from app.extensions import db
 
     name = f"{secrets.token_hex(16)}{checked.extension}"
@@ -190,5 +191,6 @@ def store_proof(delivery, checked, kind, actor, note="", actor_kind=ActorKind.ST
         )
     )
     db.session.flush()
+    audit.record("delivery.proof", delivery, actor=actor, proof_id=proof.id, sha256=proof.sha256)
     log.info("delivery %s: proof %s stored (%s bytes)", delivery.id, proof.id, proof.size)
     return proof

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.core.errors import DomainError, ValidationError
 from app.deliveries.labels import CHANNEL_LABELS, DELIVERY_STATUS_LABELS
 from app.deliveries.models import Delivery, DeliveryProof
@@ -44,7 +45,7 @@ def _fresh_form(delivery, name):
 
 def records_panel(delivery, bound=None, error=None):
     """What _records.html shows for `delivery`: the records, the proofs and the forms this user may use."""
-    editor = current_user.has_role("editor")
+    editor = can(current_user, "edit", delivery.letter.campaign_id)
     forms = []
     if editor:
         for name in records_allowed(delivery):
@@ -115,14 +116,14 @@ def _upload(form, key):
 
 
 @bp.get("/<int:delivery_id>/records")
-@staff_required
+@campaign_access("viewer")
 def show(delivery_id):
     delivery = _delivery_or_404(delivery_id)
     return render_template("deliveries/records.html", delivery=delivery, labels=_labels())
 
 
 @bp.post("/<int:delivery_id>/records/<name>")
-@role_required("editor")
+@campaign_access("editor")
 def enter(delivery_id, name):
     if name not in RECORDS:
         abort(404)
@@ -139,7 +140,7 @@ def enter(delivery_id, name):
 
 
 @bp.post("/<int:delivery_id>/proofs")
-@role_required("editor")
+@campaign_access("editor")
 def add_proof(delivery_id):
     delivery = _delivery_or_404(delivery_id)
     form = ProofForm()
@@ -158,7 +159,7 @@ def add_proof(delivery_id):
 
 
 @bp.get("/<int:delivery_id>/proofs/<int:proof_id>")
-@staff_required
+@campaign_access("viewer")
 def download_proof(delivery_id, proof_id):
     proof = db.session.get(DeliveryProof, proof_id)
     if proof is None or proof.delivery_id != delivery_id:

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.core import audit
 from app.core.errors import Conflict
 from app.core.timeutil import utcnow
 from app.deliveries.models import ActorKind, DeliveryEvent, DeliveryStatus
@@ -57,6 +58,16 @@ def move(delivery, status, actor=None, detail="", actor_kind=None):
         detail=detail or "",
         created_at=utcnow(),
     )
+    before = str(delivery.status)
     delivery.events.append(event)
     delivery.status = status
+    audit.record(
+        "delivery.status",
+        delivery,
+        actor=actor,
+        kind="staff" if kind == ActorKind.STAFF and actor is not None else "worker",
+        before={"status": before},
+        after={"status": str(status)},
+        **({"detail": detail} if detail else {}),
+    )
     return event

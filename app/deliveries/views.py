@@ -7,7 +7,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.core.downloads import attachment
 from app.core.errors import DomainError
 from app.core.i18n import current_language
@@ -56,7 +57,7 @@ def _letter_page(letter, form, status=200):
         deliveries=deliveries,
         form=form,
         recipients=recipients,
-        can_plan=letter.status in DELIVERABLE and current_user.has_role("editor"),
+        can_plan=letter.status in DELIVERABLE and can(current_user, "edit", letter.campaign_id),
         languages=_languages(letter),
         labels=LABELS,
     )
@@ -64,11 +65,11 @@ def _letter_page(letter, form, status=200):
 
 
 @bp.get("/letters/<int:letter_id>/deliveries")
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = PlanForm(formdata=None)
-    if letter.status in DELIVERABLE and current_user.has_role("editor"):
+    if letter.status in DELIVERABLE and can(current_user, "edit", letter.campaign_id):
         form.fill(_recipients(), _languages(letter), default_channel)
     return _letter_page(letter, form)
 
@@ -108,7 +109,7 @@ def _show_row_errors(form, fields):
 
 
 @bp.post("/letters/<int:letter_id>/deliveries")
-@role_required("editor")
+@campaign_access("editor")
 def plan(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = PlanForm()
@@ -136,7 +137,7 @@ def plan(letter_id):
 
 
 @bp.get("/delivery-batches/<int:batch_id>")
-@staff_required
+@campaign_access("viewer")
 def batch(batch_id):
     batch = db.get_or_404(DeliveryBatch, batch_id)
     deliveries = db.session.scalars(
@@ -156,13 +157,13 @@ def batch(batch_id):
 
 
 @bp.get("/delivery-batches/<int:batch_id>/progress.json")
-@staff_required
+@campaign_access("viewer")
 def batch_progress(batch_id):
     return jsonify(batch_counts(db.get_or_404(DeliveryBatch, batch_id)))
 
 
 @bp.post("/delivery-batches/<int:batch_id>/queue")
-@role_required("editor")
+@campaign_access("editor")
 def queue_batch(batch_id):
     """Queue every planned delivery of the batch: each one's document is fixed now."""
     batch = db.get_or_404(DeliveryBatch, batch_id)
@@ -184,10 +185,10 @@ def queue_batch(batch_id):
 
 
 @bp.get("/deliveries/<int:delivery_id>")
-@staff_required
+@campaign_access("viewer")
 def show(delivery_id):
     delivery = db.get_or_404(Delivery, delivery_id)
-    show_contact = current_user.has_role("editor")
+    show_contact = can(current_user, "see_contacts", delivery.letter.campaign_id)
     return render_template(
         "deliveries/show.html",
         delivery=delivery,
@@ -205,7 +206,7 @@ def show(delivery_id):
 
 
 @bp.get("/deliveries/<int:delivery_id>/evidence.zip")
-@role_required("editor")
+@campaign_access("editor")
 def evidence(delivery_id):
     """The delivery's evidence pack; a planned delivery (no PDF yet) answers 409 with why.
 
@@ -216,7 +217,7 @@ def evidence(delivery_id):
 
 
 @bp.post("/deliveries/<int:delivery_id>/transition")
-@role_required("editor")
+@campaign_access("editor")
 def decide(delivery_id):
     delivery = db.get_or_404(Delivery, delivery_id)
     form = DecisionForm()
@@ -236,7 +237,7 @@ def decide(delivery_id):
 
 
 @bp.post("/deliveries/<int:delivery_id>/reference")
-@role_required("editor")
+@campaign_access("editor")
 def set_reference_number(delivery_id):
     """Take a number found in a response as the delivery's reference; back to where it was clicked."""
     delivery = db.get_or_404(Delivery, delivery_id)

@@ -177,6 +177,7 @@ def render_document(document, progress=None):
     storage.write_atomically(storage.path_for(document.token), signed)
     document.template_hash = template_hash(document.template)
     document.finish(hashlib.sha256(signed).hexdigest(), len(signed), page_count(signed))
+    audit.record("document.render", document, kind="worker", after={"status": str(document.status)})
     db.session.flush()
     log.info("rendered document %s: %d bytes, %d pages", document.id, document.size, document.page_count)
     return document

@@ -10,6 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from jinja2 import TemplateError
 
+from app.core import audit
 from app.core.errors import ValidationError
 from app.core.page_cache import forget_pages
 from app.core.timeutil import utcnow
@@ -71,6 +72,12 @@ def _record_failure(document_id, error, reason):
     db.session.rollback()
     document = db.session.get(Document, document_id)
     document.fail(reason, f"{type(error).__name__}: {error}")
+    audit.record(
+        "document.fail",
+        document,
+        kind="worker",
+        after={"status": str(document.status), "reason": str(reason)},
+    )
     db.session.commit()
     log.error("document %s failed (%s): %s", document_id, reason, error)
 

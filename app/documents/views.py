@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
 from app.campaigns.models import CampaignStatus
 from app.documents import storage
 from app.documents.dispatch import ensure_document, send_after_commit
@@ -168,7 +168,7 @@ def certificate():
 
 
 @bp.route("/staff/letters/<int:letter_id>/documents")
-@staff_required
+@campaign_access("viewer")
 def staff_list(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     documents = db.session.scalars(
@@ -178,7 +178,7 @@ def staff_list(letter_id):
 
 
 @bp.route("/staff/documents/<int:document_id>.pdf")
-@staff_required
+@campaign_access("viewer")
 def staff_pdf(document_id):
     """Staff download any stored document, a withdrawn one that a delivery sent among them."""
     document = db.get_or_404(Document, document_id)
@@ -188,7 +188,7 @@ def staff_pdf(document_id):
 
 
 @bp.route("/staff/documents/<int:document_id>/retry", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def staff_retry(document_id):
     document = db.get_or_404(Document, document_id)
     form = RetryForm()

@@ -4,6 +4,7 @@ import logging
 
 from flask import current_app
 
+from app.core import audit
 from app.core.timeutil import utcnow
 from app.deliveries.models import DeliveryStatus
 from app.deliveries.states import can_move
@@ -75,6 +76,7 @@ def assign_message(inbound, delivery, actor):
         delivery,
         inbound.kind or "reply",
         f"assigned by staff ({actor.email}); held: {inbound.reason}",
+        actor,
     )
 
 
@@ -88,11 +90,20 @@ def move_message(inbound, delivery, actor):
     before = inbound.delivery_id
     inbound.delivery = delivery
     inbound.reason = f"moved by staff ({actor.email}) from delivery {before}; filed: {inbound.reason}"
+    audit.record(
+        "inbound.move",
+        inbound,
+        actor=actor,
+        campaign=delivery.letter.campaign_id,
+        before={"delivery_id": before},
+        after={"delivery_id": delivery.id},
+    )
     log.info("inbound %s moved from delivery %s to %s", inbound.id, before, delivery.id)
     return inbound
 
 
 def discard_message(inbound, actor):
+    audit.record("inbound.discard", inbound, actor=actor, before={"status": str(inbound.status)})
     inbound.status = InboundStatus.DISCARDED
     inbound.reason = f"discarded by staff ({actor.email}); held: {inbound.reason}"
     log.info("inbound %s discarded by user %s", inbound.id, actor.id)
@@ -105,7 +116,15 @@ def hold(inbound, kind, reason):
     return inbound
 
 
-def _filed(inbound, delivery, kind, reason):
+def _filed(inbound, delivery, kind, reason, actor=None):
+    audit.record(
+        "inbound.assign" if actor else "inbound.file",
+        inbound,
+        actor=actor,
+        campaign=delivery.letter.campaign_id,
+        before={"status": str(inbound.status)},
+        after={"status": str(InboundStatus.FILED), "delivery_id": delivery.id, "kind": kind},
+    )
     inbound.status, inbound.kind, inbound.reason = InboundStatus.FILED, kind, reason
     inbound.delivery, inbound.filed_at = delivery, utcnow()
     log.info("inbound %s filed to delivery %s: %s", inbound.id, delivery.id, reason)

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import role_required
+from app.auth.permissions import can, visible_to
 from app.deliveries.models import Delivery
 from app.extensions import db
 from app.inbound.filing import assign_message, discard_message, move_message, readable
@@ -13,6 +14,7 @@ from app.inbound.forms import AssignForm, DiscardForm
 from app.inbound.guessing import guesses
 from app.inbound.models import InboundMessage, InboundStatus
 from app.inbound.receipt_numbers import reference_numbers
+from app.letters.models import Letter
 
 bp = Blueprint("inbound", __name__, url_prefix="/staff/inbound")
 
@@ -37,13 +39,15 @@ def _chosen_delivery(form):
         flash(_("Choose the delivery this message answers."), "error")
         return None
     delivery = db.session.get(Delivery, form.delivery_id.data)
-    if delivery is None:
+    if delivery is None or not can(current_user, "edit", delivery.letter.campaign_id):
+        # A delivery of a campaign this user does not edit is not revealed either.
         flash(_("There is no delivery with that number."), "error")
+        return None
     return delivery
 
 
 @bp.get("")
-@staff_required
+@role_required("editor")
 def index():
     held = db.session.scalars(
         sa.select(InboundMessage)
@@ -58,7 +62,10 @@ def index():
         entries.append({"message": inbound, "parsed": parsed, "guesses": guesses(parsed), "numbers": numbers})
     filed = db.session.scalars(
         sa.select(InboundMessage)
+        .join(Delivery, InboundMessage.delivery_id == Delivery.id)
+        .join(Letter, Delivery.letter_id == Letter.id)
         .where(InboundMessage.status == InboundStatus.FILED, InboundMessage.response_id.is_not(None))
+        .where(visible_to(current_user, Letter.campaign_id, "editor"))
         .order_by(InboundMessage.filed_at.desc(), InboundMessage.id.desc())
         .limit(RECENT_FILED)
     ).all()
@@ -68,7 +75,7 @@ def index():
         filed=filed,
         assign_form=AssignForm(),
         discard_form=DiscardForm(),
-        can_edit=current_user.has_role("editor"),
+        can_edit=True,
     )
 
 
@@ -90,7 +97,10 @@ def move(inbound_id):
     delivery = _chosen_delivery(AssignForm())
     if delivery is None:
         return redirect(url_for(".index"))
-    move_message(_held(inbound_id, InboundStatus.FILED), delivery, current_user)
+    inbound = _held(inbound_id, InboundStatus.FILED)
+    if inbound.delivery is not None and not can(current_user, "edit", inbound.delivery.letter.campaign_id):
+        abort(404)
+    move_message(inbound, delivery, current_user)
     db.session.commit()
     flash(_("The message and its response now belong to delivery %(id)d.", id=delivery.id), "success")
     return redirect(url_for(".index"))

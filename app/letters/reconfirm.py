@@ -95,6 +95,6 @@ def confirm_new_version(signature, version):
         return False
     old = signature.version_id
     signature.version_id = version_id
-    audit.record("signature.reconfirm", signature, old_version=old, new_version=version_id)
+    audit.record("signature.reconfirm", signature, kind="public", old_version=old, new_version=version_id)
     db.session.flush()
     return True

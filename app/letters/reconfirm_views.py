@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access
 from app.campaigns.public import forget_letter
 from app.core.i18n import current_language
 from app.core.sanitizing import render_markdown
@@ -18,7 +18,7 @@ from app.mail.services import send_queued
 
 
 @bp.route("/staff/letters/<int:letter_id>/reconfirm", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def ask_reconfirmation(letter_id):
     letter = letter_or_404(letter_id)
     if not ActionForm().validate_on_submit():

@@ -142,7 +142,15 @@ def save_letter(letter, data, actor=None, lock_version=None, partial=False):
         )
     db.session.flush()
     _add_revision(letter, actor)
-    audit.record("letter.save", letter, actor=actor, lock_version=letter.lock_version)
+    changed_from, changed_to = audit.changes(before, draft_texts(letter))
+    audit.record(
+        "letter.save",
+        letter,
+        actor=actor,
+        before=changed_from,
+        after=changed_to,
+        lock_version=letter.lock_version,
+    )
     if is_open and has_unapproved_changes(letter):
         log.info("letter %s: saved changes wait for another editor's approval", letter.id)
     return letter

@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.campaigns.models import Campaign
 from app.campaigns.public import forget_letter
 from app.core.errors import Conflict, DomainError, ValidationError
@@ -67,7 +68,7 @@ def _apply_errors(form, error):
 
 
 @bp.route("/staff/campaigns/<int:campaign_id>/letters/new", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def new(campaign_id):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = _form_choices(LetterForm())
@@ -86,7 +87,7 @@ def new(campaign_id):
 
 
 @bp.route("/staff/letters/<int:letter_id>", methods=["GET", "POST"])
-@staff_required
+@campaign_access("viewer")
 def edit(letter_id):
     letter = letter_or_404(letter_id)
     form = _form_choices(LetterForm(obj=None if request.method == "POST" else letter))
@@ -97,7 +98,7 @@ def edit(letter_id):
         form.lock_version.data = letter.lock_version
     conflict = None
     if form.validate_on_submit():
-        if not current_user.has_role("editor"):
+        if not can(current_user, "edit", letter.campaign_id):
             abort(403)
         try:
             save_letter(letter, form.service_data(), actor=current_user, lock_version=form.lock_version.data)
@@ -151,7 +152,7 @@ def _flash_refusal(error):
 
 # The letter's language is in the path: a ?lang= would also switch the staff member's own language.
 @bp.route("/staff/letters/<int:letter_id>/preview/<lang>")
-@staff_required
+@campaign_access("viewer")
 def preview(letter_id, lang):
     letter = letter_or_404(letter_id)
     if lang not in ("en", "ko"):
@@ -191,7 +192,7 @@ def _letter_button(letter_id, act):
 
 
 @bp.route("/staff/letters/<int:letter_id>/transition", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def change_state(letter_id):
     def act(letter, lock_version):
         transition(letter, request.form.get("to", ""), current_user, lock_version=lock_version)
@@ -225,7 +226,7 @@ def _revisions_page(letter, error=None):
 
 
 @bp.route("/staff/letters/<int:letter_id>/approve", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def approve(letter_id):
     def act(letter, lock_version):
         version = approve_changes(letter, current_user, lock_version=lock_version)
@@ -235,13 +236,13 @@ def approve(letter_id):
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions")
-@staff_required
+@campaign_access("viewer")
 def revisions(letter_id):
     return _revisions_page(letter_or_404(letter_id))
 
 
 @bp.route("/staff/letters/<int:letter_id>/revisions/<int:number>/restore", methods=["POST"])
-@role_required("editor")
+@campaign_access("editor")
 def restore(letter_id, number):
     letter = letter_or_404(letter_id)
     revision = db.first_or_404(

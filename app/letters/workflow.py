@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
+from app.auth.permissions import can
 from app.core import audit
 from app.core.errors import Forbidden, ValidationError
 from app.core.timeutil import utcnow
@@ -85,7 +86,7 @@ def transition(letter, to, actor, lock_version=None):
             ),
             fields={"to": _l("Not allowed from here.")},
         )
-    if actor is None or not actor.has_role(Role.EDITOR):
+    if not can(actor, "edit", letter.campaign_id):
         raise Forbidden(_l("Only editors and admins change a letter's state."))
     if lock_version not in (None, ""):
         check_lock_version(letter, lock_version)
@@ -137,7 +138,7 @@ def approve_changes(letter, actor, lock_version=None):
     `lock_version` is the number of the draft the approver reviewed: a save since is a conflict.
     Signatures stay on the version they were given for (app.letters.reconfirm asks again).
     """
-    if actor is None or not actor.has_role(Role.EDITOR):
+    if not can(actor, "edit", letter.campaign_id):
         raise Forbidden(_l("Only editors and admins approve a new version."))
     if letter.status != S.OPEN or letter.current_version is None:
         raise TransitionRefused(_l("Only an open letter has changes to publish as a new version."))

@@ -86,15 +86,27 @@ def planned_update(recipient, data):
     return cleaned, [key for key in FIELDS if cleaned[key] != current[key]]
 
 
+def _json_safe(value):
+    return value if value is None or isinstance(value, (str, int, float, bool, list, dict)) else str(value)
+
+
 def update_recipient(recipient, data, actor):
     """Apply `data` (some or all FIELDS) to the recipient; an update that changes nothing writes nothing."""
     cleaned, changed = planned_update(recipient, data)
     if not changed:
         return recipient
+    before = recipient_data(recipient)
     _ensure_unique_name(cleaned, recipient.id)
     _apply(recipient, {key: cleaned[key] for key in changed})
     db.session.flush()
-    audit.record("recipient.update", recipient, actor=actor, fields=changed)
+    audit.record(
+        "recipient.update",
+        recipient,
+        actor=actor,
+        fields=changed,
+        before={k: _json_safe(before[k]) for k in changed},
+        after={k: _json_safe(cleaned[k]) for k in changed},
+    )
     log.info("recipient %s updated: %s", recipient.id, ", ".join(changed))
     return recipient
 

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import role_required
 from app.core import audit
 from app.core.downloads import CSV, attachment
 from app.core.errors import DomainError, ValidationError
@@ -44,7 +44,7 @@ def _country_names():
 
 
 @bp.get("/")
-@staff_required
+@role_required("viewer")
 def index():
     filters = {key: request.args.get(key, "").strip() for key in ("q", "tag", "country", "kind")}
     page = search_recipients(**filters, lang=current_language(), page=request.args.get("page"))
@@ -61,13 +61,13 @@ def index():
 
 
 @bp.get("/<int:recipient_id>")
-@staff_required
+@role_required("viewer")
 def show(recipient_id):
     recipient = db.get_or_404(Recipient, recipient_id)
     return render_template(
         "recipients/show.html",
         recipient=recipient,
-        history=recipient_history(recipient),
+        history=recipient_history(recipient, current_user),
         show_contact=current_user.has_role("editor"),
         country_names=_country_names(),
         labels=LABELS,

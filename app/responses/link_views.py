@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access
 from app.campaigns.public import forget_letter
 from app.core.errors import ValidationError
 from app.deliveries.models import Delivery
@@ -24,7 +24,7 @@ def _back(form, response):
 
 
 @bp.post("/<int:response_id>/deliveries")
-@role_required("editor")
+@campaign_access("editor")
 def attach(response_id):
     response = db.get_or_404(Response, response_id, with_for_update=True)
     form = LinkForm()
@@ -43,7 +43,7 @@ def attach(response_id):
 
 
 @bp.post("/<int:response_id>/deliveries/<int:delivery_id>/detach")
-@role_required("editor")
+@campaign_access("editor")
 def detach(response_id, delivery_id):
     response = db.get_or_404(Response, response_id, with_for_update=True)
     form = LinkForm(delivery_id=delivery_id)

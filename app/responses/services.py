@@ -145,13 +145,22 @@ def log_response(letter, data, actor, files=(), **email_fields):
     return response
 
 
+def _json_safe(value):
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return getattr(value, "id", None) or str(value)
+
+
 def edit_response(response, data, actor):
     """Change a response's fields (its attachments stay); flushed."""
-    for key, value in check_response(response.letter, data).items():
+    cleaned = check_response(response.letter, data)
+    before = {key: _json_safe(getattr(response, key)) for key in cleaned}
+    for key, value in cleaned.items():
         setattr(response, key, value)
     if response.delivery is not None:
         become_primary(response, response.delivery)
-    audit.record("response.edit", response, actor)
+    changed_from, changed_to = audit.changes(before, {k: _json_safe(v) for k, v in cleaned.items()})
+    audit.record("response.edit", response, actor, before=changed_from, after=changed_to)
     db.session.flush()
     return response
 

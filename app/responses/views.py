@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access
+from app.auth.permissions import can
 from app.campaigns.public import forget_letter
 from app.core.errors import ValidationError
 from app.core.i18n import current_language
@@ -77,7 +78,7 @@ def _read(upload, limit):
 
 
 @bp.get("/staff/letters/<int:letter_id>/responses")
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     return render_template(
@@ -93,7 +94,7 @@ def _new_page(letter, form, email_form, status=200):
 
 
 @bp.route("/staff/letters/<int:letter_id>/responses/new", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def new(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form, email_form = _fill(ResponseForm(), letter), _fill(EmailForm(formdata=None), letter)
@@ -121,7 +122,7 @@ def new(letter_id):
 
 
 @bp.post("/staff/letters/<int:letter_id>/responses/email")
-@role_required("editor")
+@campaign_access("editor")
 def new_from_email(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form, email_form = _fill(ResponseForm(formdata=None), letter), _fill(EmailForm(), letter)
@@ -158,7 +159,7 @@ def _show_page(response, attachment_form=None, status=200):
         "responses/show.html",
         response=response,
         labels=LABELS,
-        editor=current_user.has_role("editor"),
+        editor=can(current_user, "edit", response.letter.campaign_id),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         publish_form=PublishForm(formdata=None),
         numbers=[
@@ -173,13 +174,13 @@ def _show_page(response, attachment_form=None, status=200):
 
 
 @bp.get("/staff/responses/<int:response_id>")
-@staff_required
+@campaign_access("viewer")
 def show(response_id):
     return _show_page(_response_or_404(response_id))
 
 
 @bp.route("/staff/responses/<int:response_id>/edit", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def edit(response_id):
     response = _response_or_404(response_id)
     form = _fill(ResponseForm(), response.letter)
@@ -207,7 +208,7 @@ def _public_flag():
 
 
 @bp.post("/staff/responses/<int:response_id>/publish")
-@role_required("editor")
+@campaign_access("editor")
 def publish(response_id):
     response = _response_or_404(response_id)
     is_public = _public_flag()
@@ -235,7 +236,7 @@ def _attachment_or_404(response_id, attachment_id):
 
 
 @bp.post("/staff/responses/<int:response_id>/attachments")
-@role_required("editor")
+@campaign_access("editor")
 def attach(response_id):
     response = _response_or_404(response_id)
     form = AttachmentForm()
@@ -255,7 +256,7 @@ def attach(response_id):
 
 
 @bp.post("/staff/responses/<int:response_id>/attachments/<int:attachment_id>/publish")
-@role_required("editor")
+@campaign_access("editor")
 def publish_file(response_id, attachment_id):
     attachment = _attachment_or_404(response_id, attachment_id)
     is_public = _public_flag()
@@ -281,7 +282,7 @@ def _send(attachment):
 
 
 @bp.get("/staff/responses/<int:response_id>/attachments/<int:attachment_id>")
-@staff_required
+@campaign_access("viewer")
 def download(response_id, attachment_id):
     return _send(_attachment_or_404(response_id, attachment_id))
 

@@ -114,15 +114,26 @@ def scrub_outbox(needles, keys):
 
 
 def scrub_audit(needles):
-    """Blank the strings wherever an audit entry's details hold them; returns the entries changed."""
+    """Blank the strings wherever an audit entry's details (or before/after) hold them; returns the count.
+
+    The audit log is append-only; on PostgreSQL its trigger lets only this blanking through, while
+    `undersigned.audit_erasure` is on for the transaction.
+    """
     if not needles:
         return 0
     pattern, changed = _pattern(needles), 0
-    query = sa.select(AuditLog).where(_mentioning((sa.cast(AuditLog.details, sa.Text),), needles))
-    for entry in db.session.scalars(query):
-        details = redact(entry.details, pattern)
-        if details != entry.details:
-            entry.details = details
+    columns = tuple(sa.cast(c, sa.Text) for c in (AuditLog.details, AuditLog.before, AuditLog.after))
+    query = sa.select(AuditLog).where(_mentioning(columns, needles))
+    entries = db.session.scalars(query).all()
+    if entries and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT set_config('undersigned.audit_erasure', 'on', true)"))
+    for entry in entries:
+        blanked = {c: redact(getattr(entry, c), pattern) for c in ("details", "before", "after")}
+        if any(blanked[c] != getattr(entry, c) for c in blanked):
+            for column, value in blanked.items():
+                setattr(entry, column, value)
             changed += 1
     db.session.flush()
+    if entries and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT set_config('undersigned.audit_erasure', 'off', true)"))
     return changed

@@ -3,7 +3,7 @@
 from flask import flash, render_template, request
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access, role_required
 from app.core import audit
 from app.core.downloads import CSV, JSON, attachment
 from app.core.errors import DomainError
@@ -27,7 +27,7 @@ def _import_page(letter, form, preview=None, status=200):
 
 
 @bp.route(LIST + "/import", methods=["GET", "POST"])
-@role_required("editor")
+@campaign_access("editor")
 def import_csv(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = forms.ImportForm()
@@ -51,7 +51,7 @@ def import_template():
 
 
 @bp.get(LIST + "/export.<any(csv, json):fmt>")
-@role_required("editor")
+@campaign_access("editor")
 def export(letter_id, fmt):
     letter = db.get_or_404(Letter, letter_id)
     records = exporting.export_records(letter)

@@ -4,7 +4,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required
+from app.auth.access import campaign_access
 from app.campaigns.public import forget_letter
 from app.core.errors import ValidationError
 from app.extensions import db
@@ -14,7 +14,7 @@ from app.signatures.staff_views import ONE, _signature, bp
 
 
 @bp.post(ONE + "/lines")
-@role_required("editor")
+@campaign_access("editor")
 def edit_lines(letter_id, signature_id):
     signature = _signature(letter_id, signature_id)
     form = LinesForm()

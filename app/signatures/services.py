@@ -198,7 +198,8 @@ def add_by_staff(letter, cleaned, actor, source=SignatureSource.STAFF, language=
     )
     if _insert(letter, cleaned, signature) is not None:
         raise ValidationError(already, code="duplicate")
-    audit.record("signature.add", signature, actor=actor, source=str(source))
+    kind = "staff" if actor is not None else "public"
+    audit.record("signature.add", signature, actor=actor, kind=kind, source=str(source))
     return signature
 
 
@@ -222,7 +223,7 @@ def withdraw(signature):
         return False
     signature.status = S.WITHDRAWN
     signature.withdrawn_at = utcnow()
-    audit.record("signature.withdraw", signature)
+    audit.record("signature.withdraw", signature, kind="public")
     db.session.flush()
     return True
 

@@ -1,12 +1,13 @@
 """Staff pages for a letter's signatures: moderate, order, add, import, export."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access, role_required
+from app.auth.permissions import can
 from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
 from app.core.forms import choices
@@ -87,7 +88,7 @@ def _add_form():
 
 def _sees_private():
     """Emails, contact persons and IP hashes are for editors and admins, never for viewers."""
-    return current_user.has_role("editor")
+    return can(current_user, "see_contacts", g.campaign_id)
 
 
 def _tabs(counts):
@@ -137,13 +138,13 @@ def _invalid(letter, message, status=422):
 
 
 @bp.get(LIST)
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     return _list_page(db.get_or_404(Letter, letter_id), _add_form())
 
 
 @bp.get(ONE)
-@staff_required
+@campaign_access("viewer")
 def detail(letter_id, signature_id):
     signature = _signature(letter_id, signature_id)
     return render_template(
@@ -158,12 +159,13 @@ def detail(letter_id, signature_id):
 
 
 @bp.get("/staff/signatories/<int:signatory_id>/logo.png")
-@staff_required
+@role_required("viewer")
 def logo(signatory_id):
     """An organization's logo as it will appear in the PDF, for staff vetting the sign-on."""
     signatory = db.get_or_404(Signatory, signatory_id)
-    if not signatory.logo_path:
-        abort(404)
+    campaigns = {signature.letter.campaign_id for signature in signatory.signatures}
+    if not signatory.logo_path or not any(can(current_user, "view", c) for c in campaigns):
+        abort(404)  # only staff of a campaign the organization signed in see its logo
     data = logos.read_logo(signatory.logo_path)
     if data is None:
         abort(404)
@@ -171,7 +173,7 @@ def logo(signatory_id):
 
 
 @bp.post(ONE + "/decide")
-@role_required("editor")
+@campaign_access("editor")
 def decide_one(letter_id, signature_id):
     signature = _signature(letter_id, signature_id)
     form = forms.DecisionForm()
@@ -186,7 +188,7 @@ def decide_one(letter_id, signature_id):
 
 
 @bp.post(ONE + "/merge")
-@role_required("editor")
+@campaign_access("editor")
 def merge_one(letter_id, signature_id):
     duplicate = _signature(letter_id, signature_id)
     form = forms.MergeForm()
@@ -209,7 +211,7 @@ def merge_one(letter_id, signature_id):
 
 
 @bp.post(LIST + "/bulk")
-@role_required("editor")
+@campaign_access("editor")
 def bulk(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = forms.BulkForm()
@@ -251,7 +253,7 @@ def bulk(letter_id):
 
 
 @bp.post(LIST + "/positions")
-@role_required("editor")
+@campaign_access("editor")
 def positions(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     if not ActionForm().validate_on_submit():
@@ -264,7 +266,7 @@ def positions(letter_id):
 
 
 @bp.post(LIST + "/add")
-@role_required("editor")
+@campaign_access("editor")
 def add(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = _add_form()

@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.core import audit
 from app.core.timeutil import utcnow
 from app.deliveries.covers import cover_values
 from app.deliveries.email import sender_address
@@ -135,6 +136,7 @@ def prepare_chaser(original, clock):
     chaser.events.append(DeliveryEvent(to_status=S.PLANNED, detail=detail))
     db.session.add(chaser)
     db.session.flush()
+    audit.record("delivery.chaser_prepare", chaser, kind="worker", chaser_of=original.id)
     log.info("prepared chaser %s of delivery %s", chaser.id, original.id)
     return chaser
 

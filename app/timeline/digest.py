@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.auth.models import Role, User
+from app.auth.models import Membership, Role, User
+from app.auth.permissions import can
 from app.core.i18n import localized
 from app.core.links import public_url
 from app.extensions import db
@@ -15,9 +16,11 @@ from app.timeline.overview import overdue_answers
 
 
 def _staff():
+    """Admins, and the staff who are editors of at least one campaign."""
+    editors = sa.select(Membership.user_id).where(Membership.role == Role.EDITOR)
     return db.session.scalars(
         sa.select(User)
-        .where(User.is_enabled.is_(True), User.role.in_((Role.ADMIN, Role.EDITOR)))
+        .where(User.is_enabled.is_(True), sa.or_(User.role == Role.ADMIN, User.id.in_(editors)))
         .order_by(User.id)
     ).all()
 
@@ -47,9 +50,13 @@ def queue_overdue_digest(today=None):
     rows = overdue_answers(today)
     if not rows:
         return []
-    ids, chasers = [], len(pending_chasers())
+    ids, chasers = [], pending_chasers()
     for user in _staff():
+        theirs = [r for r in rows if can(user, "edit", r["delivery"].letter.campaign_id)]
+        if not theirs:
+            continue
         lang = user.locale if user.locale in ("en", "ko") else "en"
-        subject, body = digest_text(rows, lang, chasers)
+        waiting = sum(1 for c in chasers if can(user, "edit", c.letter.campaign_id))
+        subject, body = digest_text(theirs, lang, waiting)
         ids.append(queue_mail(user.email, subject, body).id)
     return ids

@@ -5,6 +5,7 @@ import logging
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.core import audit
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 from app.responses.models import StatusEvent, StatusKind
@@ -87,33 +88,51 @@ def _apply(event, data):
             setattr(event, name, data[name])
 
 
-def add_event(letter, data):
+def _facts(event):
+    return {name: _plain(getattr(event, name)) for name in (*EDITABLE, "is_public", "is_proposed")}
+
+
+def _plain(value):
+    """A value as the audit log's JSON keeps it."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value if value is None or isinstance(value, (bool, int, float)) else str(value)
+
+
+def add_event(letter, data, actor=None):
     """Staff add an event to the letter's timeline (accepted at once). Flushes."""
     event = StatusEvent(campaign_id=letter.campaign_id, letter_id=letter.id, is_proposed=False)
     event.is_public = bool(data.get("is_public", False))
     _apply(event, data)
     db.session.add(event)
     db.session.flush()
+    audit.record("timeline.add", event, actor=actor, after=_facts(event))
     queue_update_for_event(event)
     log.info("added %s to letter %s (event %s)", event.kind, letter.id, event.id)
     return event
 
 
-def update_event(event, data, accept=False):
+def update_event(event, data, accept=False, actor=None):
     """Staff edit an event; with `accept`, a proposal becomes an accepted event. Flushes."""
+    before = _facts(event)
     _apply(event, data)
     if accept:
         event.accept()
     db.session.flush()
+    changed_from, changed_to = audit.changes(before, _facts(event))
+    audit.record("timeline.edit", event, actor=actor, before=changed_from, after=changed_to)
     queue_update_for_event(event)
     return event
 
 
-def accept_event(event, publish=True):
+def accept_event(event, publish=True, actor=None):
     """Accept a proposal in one click, public unless staff say otherwise. Flushes."""
+    before = _facts(event)
     event.accept()
     event.is_public = publish
     db.session.flush()
+    changed_from, changed_to = audit.changes(before, _facts(event))
+    audit.record("timeline.accept", event, actor=actor, before=changed_from, after=changed_to)
     queue_update_for_event(event)
     return event
 
@@ -133,8 +152,17 @@ def letter_events(letter, public_only=False):
     return db.session.scalars(query.order_by(StatusEvent.occurred_on, StatusEvent.id)).all()
 
 
-def set_response_term(owner, working_days):
+def set_response_term(owner, working_days, actor=None):
     """A letter's or a recipient's own term to answer, in working days; None: the default. Flushes."""
+    before = owner.response_due_working_days
     owner.response_due_working_days = working_days or None
     db.session.flush()
+    if before != owner.response_due_working_days:
+        audit.record(
+            "timeline.term",
+            owner,
+            actor=actor,
+            before={"response_due_working_days": before},
+            after={"response_due_working_days": owner.response_due_working_days},
+        )
     log.info("answer term of %r set to %s working days", owner, working_days)

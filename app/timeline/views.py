@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import role_required, staff_required
+from app.auth.access import campaign_access, staff_required
+from app.auth.permissions import can
 from app.campaigns.public import forget_letter
 from app.core.errors import DomainError
 from app.deliveries.models import Delivery, DeliveryStatus
@@ -50,7 +51,7 @@ def _event_of(letter_id, event_id):
 
 
 @bp.get("/letters/<int:letter_id>/timeline")
-@staff_required
+@campaign_access("viewer")
 def index(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     events = letter_events(letter)
@@ -69,7 +70,7 @@ def index(letter_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline")
-@role_required("editor")
+@campaign_access("editor")
 def add(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = EventForm(prefix="new")
@@ -78,7 +79,7 @@ def add(letter_id):
         return redirect(url_for(".index", letter_id=letter.id))
     try:
         checked = check_upload(form.evidence.data)
-        event = add_event(letter, form.data_for_service())
+        event = add_event(letter, form.data_for_service(), actor=current_user)
         if checked is not None:
             store_evidence(event, checked)
     except DomainError as error:
@@ -91,7 +92,7 @@ def add(letter_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline/<int:event_id>")
-@role_required("editor")
+@campaign_access("editor")
 def edit(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     form = EventForm(prefix=f"e{event.id}")
@@ -100,7 +101,7 @@ def edit(letter_id, event_id):
         return redirect(url_for(".index", letter_id=letter_id))
     try:
         checked = check_upload(form.evidence.data)
-        update_event(event, form.data_for_service(), accept=form.accept.data)
+        update_event(event, form.data_for_service(), accept=form.accept.data, actor=current_user)
         if checked is not None:
             store_evidence(event, checked)
     except DomainError as error:
@@ -113,14 +114,14 @@ def edit(letter_id, event_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline/term")
-@role_required("editor")
+@campaign_access("editor")
 def term(letter_id):
     letter = db.get_or_404(Letter, letter_id)
     form = TermForm()
     if not form.validate_on_submit():
         flash(_("Enter 1 to 400 working days."), "error")
         return redirect(url_for(".index", letter_id=letter.id))
-    set_response_term(letter, form.response_due_working_days.data)
+    set_response_term(letter, form.response_due_working_days.data, actor=current_user)
     db.session.commit()
     _forget(letter)
     flash(_("The term to answer was saved."), "success")
@@ -128,12 +129,12 @@ def term(letter_id):
 
 
 @bp.post("/letters/<int:letter_id>/timeline/<int:event_id>/accept")
-@role_required("editor")
+@campaign_access("editor")
 def accept(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     if not AcceptForm().validate_on_submit():
         abort(400)
-    accept_event(event)
+    accept_event(event, actor=current_user)
     db.session.commit()
     _forget(event.letter)
     flash(_("The event was accepted and published."), "success")
@@ -141,7 +142,7 @@ def accept(letter_id, event_id):
 
 
 @bp.get("/letters/<int:letter_id>/timeline/<int:event_id>/evidence")
-@staff_required
+@campaign_access("viewer")
 def evidence(letter_id, event_id):
     event = _event_of(letter_id, event_id)
     path = evidence_file(event)
@@ -162,8 +163,8 @@ def evidence(letter_id, event_id):
 def awaiting():
     return render_template(
         "timeline/awaiting.html",
-        rows=awaiting_answers(),
-        chasers=pending_chasers(),
+        rows=[r for r in awaiting_answers() if can(current_user, "view", r["delivery"].letter.campaign_id)],
+        chasers=[c for c in pending_chasers() if can(current_user, "view", c.letter.campaign_id)],
         chaser_form=AcceptForm(),
         state_labels=STATE_LABELS,
         explain_clock=explain_clock,
@@ -180,7 +181,7 @@ def _planned_chaser(delivery_id):
 
 
 @bp.post("/chasers/<int:delivery_id>/approve")
-@role_required("editor")
+@campaign_access("editor")
 def approve_chaser(delivery_id):
     chaser = _planned_chaser(delivery_id)
     try:
@@ -196,7 +197,7 @@ def approve_chaser(delivery_id):
 
 
 @bp.post("/chasers/<int:delivery_id>/discard")
-@role_required("editor")
+@campaign_access("editor")
 def discard_chaser(delivery_id):
     chaser = _planned_chaser(delivery_id)
     cancel_delivery(chaser, current_user, detail="Chaser discarded by staff.")

@@ -23,7 +23,7 @@ def held_reply(sent, **headers):
 
 def test_held_message_is_shown_with_why_and_the_best_guess(client, auth, sent):
     held_reply(sent)
-    auth.login("viewer")
+    auth.login("editor")
     text = page_text(client.get(PEN))
     assert "desk@mofa.go.kr" in text
     assert "no reply address, In-Reply-To, References or subject tag of ours" in text
@@ -31,13 +31,13 @@ def test_held_message_is_shown_with_why_and_the_best_guess(client, auth, sent):
     assert "The sender's domain mofa.go.kr is the recipient's." in text
     assert "The subject names the letter “Bring them home”." in text
     assert "검토하겠습니다 <b>now</b>" in text
-    assert "Assign to delivery" not in text  # viewers see, editors act
+    assert f"Assign to delivery {sent.id}" in text
 
 
 def test_html_of_a_held_message_is_shown_sanitized(client, auth, sent):
     html = "<p>답변</p><script>alert('x')</script><img src='https://tracker.example/t.png'>"
     filed(message(body=text_part(html, subtype="html"), Subject="Hello"))
-    auth.login("viewer")
+    auth.login("editor")
     page = client.get(PEN).get_data(as_text=True)
     assert "<p>답변</p>" in page
     assert "alert('x')" not in page and "tracker.example" not in page
@@ -89,7 +89,7 @@ def test_discard_keeps_the_raw_source(client, auth, sent):
 def test_forged_reply_address_is_held_and_shown_why(client, auth, sent):
     forged = reply_to(sent)[:-25] + "ffffffffffffffff@undersigned.local"
     filed(message(body="hello", To=forged, Subject=encoded_word("회신", "euc-kr")))
-    auth.login("viewer")
+    auth.login("editor")
     assert "code is wrong" in page_text(client.get(PEN))
 
 
@@ -97,12 +97,19 @@ def test_pen_needs_a_login(client):
     assert client.get(PEN).status_code in (302, 401)
 
 
+def test_viewers_do_not_read_the_pen_where_senders_addresses_are(client, auth, sent):
+    held_reply(sent)
+    auth.login("viewer")
+    assert client.get(PEN).status_code == 403
+    assert f'href="{PEN}"' not in client.get("/staff/recipients/").get_data(as_text=True)
+
+
 def test_quoted_cover_message_is_a_guess(client, auth, sent):
     quote = (
         "> The signed PDF can also be read and checked at its permanent address:\r\n> https://x\r\n\r\nNoted."
     )
     filed(message(body=quote, From="clerk@elsewhere.example", Subject="Your mail"))
-    auth.login("viewer")
+    auth.login("editor")
     text = page_text(client.get(PEN))
     assert f"Delivery {sent.id}" in text
     assert "The message quotes the cover message we sent." in text
@@ -111,7 +118,7 @@ def test_quoted_cover_message_is_a_guess(client, auth, sent):
 
 def test_pen_speaks_korean(client, auth, sent):
     held_reply(sent)
-    auth.login("viewer")
+    auth.login("editor")
     text = page_text(client.get(PEN, headers={"Accept-Language": "ko"}))
     assert "보류함" in text and "보류된 이유" in text
     assert "보낸 사람의 도메인 mofa.go.kr이(가) 수신처의 도메인과 같습니다." in text
@@ -124,14 +131,14 @@ def test_pen_shows_the_receipt_number_of_an_acknowledgement(client, auth, sent):
             Subject=encoded_word("접수 안내", "euc-kr"),
         )
     )
-    auth.login("viewer")
+    auth.login("editor")
     assert "Reference numbers 접수번호 2AA-2611-0012345" in page_text(client.get(PEN))
 
 
 def test_sender_domain_learned_from_earlier_replies_is_a_guess(client, auth, sent):
     filed(message(body="first answer", From="officer@korea.kr", To=reply_to(sent)))
     filed(message(body="second, without our address", From="chief@korea.kr", Subject="Follow-up"))
-    auth.login("viewer")
+    auth.login("editor")
     text = page_text(client.get(PEN))
     assert "Earlier replies of this recipient came from korea.kr." in text
     assert f"Delivery {sent.id}" in text
@@ -155,5 +162,5 @@ def test_filed_reply_shows_why_and_moves_to_another_delivery(client, auth, sent,
 
 
 def test_staff_find_the_pen_from_every_page(client, auth):
-    auth.login("viewer")
+    auth.login("editor")
     assert f'href="{PEN}"' in client.get("/staff/recipients/").get_data(as_text=True)
