@@ -1,4 +1,4 @@
-"""Migration 0025: staff keep their rights (their role on every campaign), and the log stays append-only."""
+"""Migration 0026: staff keep their rights (their role on every campaign), and the log stays append-only."""
 
 import pytest
 import sqlalchemy as sa
@@ -11,12 +11,12 @@ from tests.migrations.test_version_design_migration import _insert
 
 
 @pytest.fixture
-def app_at_0021(tmp_path, app):
-    url = conftest.create_database("undersigned_migration_0025")
+def app_at_0025(tmp_path, app):
+    url = conftest.create_database("undersigned_migration_0026")
     own = create_app(conftest.test_settings(url, INSTANCE_PATH=str(tmp_path / "instance")))
     try:
         with own.app_context():
-            upgrade(revision="0021")
+            upgrade(revision="0025")
             yield own
             db.engine.dispose()
     finally:
@@ -25,7 +25,7 @@ def app_at_0021(tmp_path, app):
         conftest.drop_database(url)
 
 
-def test_each_viewer_and_editor_gets_their_role_on_every_campaign(app_at_0021):
+def test_each_viewer_and_editor_gets_their_role_on_every_campaign(app_at_0025):
     with db.engine.begin() as connection:
         tables = sa.MetaData()
         tables.reflect(bind=connection)
@@ -41,7 +41,7 @@ def test_each_viewer_and_editor_gets_their_role_on_every_campaign(app_at_0021):
                 object_id=letter, actor_id=users["editor"], details={})  # fmt: skip
         _insert(connection, tables, "audit_log", action="user.login_backoff", details={})
 
-    upgrade(revision="0025")
+    upgrade(revision="0026")
 
     with db.engine.connect() as connection:
         members = connection.execute(
