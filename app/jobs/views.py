@@ -7,6 +7,7 @@ from app.auth.access import staff_required
 from app.auth.permissions import can
 from app.extensions import db
 from app.jobs.labels import KIND_LABELS, STATE_LABELS
+from app.jobs.models import StaffJob
 from app.jobs.tasks import queue_job
 
 bp = Blueprint("jobs", __name__, url_prefix="/staff/jobs")
@@ -14,7 +15,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/staff/jobs")
 
 def _job(job_id):
     """The job, if this person may see the campaign its letter belongs to (404 otherwise)."""
-    job = _job(job_id)
+    job = db.get_or_404(StaffJob, job_id)
     if job.letter_id is not None and not can(current_user, "view", job.letter.campaign_id):
         abort(404)
     return job

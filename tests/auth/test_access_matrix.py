@@ -1,6 +1,7 @@
 """Every staff route and API operation × every kind of user: access is decided, per campaign, first."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from celery.app.task import Task
@@ -64,8 +65,13 @@ def _stored(folder_of, name, data=PDF):
 @pytest.fixture
 def world(app, db, tmp_path, monkeypatch):
     """A campaign with one of everything, another campaign, and one user of each persona."""
+    from app.core.timeutil import utcnow
+    from app.deliveries.partner_models import PartnerLink, PartnerReport
     from app.deliveries.proofs import proof_folder
+    from app.jobs.models import StaffJob
     from app.responses.attachments import attachment_folder
+    from app.responses.models import ResponseDelivery
+    from app.signatures.logos import logo_folder
     from app.timeline.evidence import evidence_folder
 
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
@@ -116,6 +122,15 @@ def world(app, db, tmp_path, monkeypatch):
         evidence_filename="stamp.pdf",
     )
     signature = SignatureFactory(letter_id=letter.id, version_id=letter.current_version.id)
+    signature.signatory.logo_path = _stored(logo_folder, "logo.png")
+    expires = utcnow() + timedelta(days=30)
+    link = PartnerLink(delivery_id=delivery.id, email="desk@partner.example", nonce="n" * 32)
+    link.expires_at = expires
+    report = PartnerReport(delivery_id=delivery.id, partner_name="Partner", note="Registered as 1234.")
+    job = StaffJob(kind="signatures.bulk", letter_id=letter.id)
+    also = ResponseDelivery(response_id=response.id, delivery_id=chaser.id)  # it answers both
+    db.session.add_all([link, report, job, also])
+    db.session.commit()
     held = InboundMessageFactory()
     filed = InboundMessageFactory(
         status=InboundStatus.FILED, delivery_id=delivery.id, response_id=response.id, kind="reply"
@@ -149,12 +164,17 @@ def world(app, db, tmp_path, monkeypatch):
         "inbound_id": held.id,
         "message_id": message.id,
         "user_id": target.id,
+        "link_id": link.id,
+        "report_id": report.id,
+        "job_id": job.id,
+        "signatory_id": signature.signatory_id,
     }
     #: Where a rule needs another object than the default one.
     overrides = {
         "/staff/chasers/<int:delivery_id>/approve": {"delivery_id": chaser.id},
         "/staff/chasers/<int:delivery_id>/discard": {"delivery_id": chaser.id},
         "/staff/inbound/<int:inbound_id>/move": {"inbound_id": filed.id},
+        "/staff/responses/<int:response_id>/deliveries/<int:delivery_id>/detach": {"delivery_id": chaser.id},
     }
     return {"values": values, "overrides": overrides, "users": users}
 
