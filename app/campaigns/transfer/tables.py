@@ -26,8 +26,11 @@ SELECTION = (
     ("deliveries", [("letter_id", "letters", "id")]),
     ("delivery_events", [("delivery_id", "deliveries", "id")]),
     ("delivery_proofs", [("delivery_id", "deliveries", "id")]),
+    ("delivery_partner_links", [("delivery_id", "deliveries", "id")]),
+    ("delivery_partner_reports", [("delivery_id", "deliveries", "id")]),
     ("responses", [("letter_id", "letters", "id")]),
     ("response_attachments", [("response_id", "responses", "id")]),
+    ("response_deliveries", [("response_id", "responses", "id")]),
     ("inbound_messages", [("delivery_id", "deliveries", "id"), ("response_id", "responses", "id")]),
     ("status_events", [("campaign_id", "campaigns", "id")]),
     ("update_notices", [("letter_id", "letters", "id")]),
@@ -45,10 +48,20 @@ SELECTION = (
     ("recipient_tags", [("recipient_id", "recipients", "id")]),
 )
 
-#: Tables no campaign archive holds: staff and their sessions (staff are named by email), the
-#: audit log, mail (addresses and texts of people, blanked after MAIL_RETENTION_DAYS) and the mailbox.
+#: Tables no campaign archive holds: staff, their sessions and their campaign roles (staff are named
+#: by email), the audit log, mail (addresses and texts of people, blanked after MAIL_RETENTION_DAYS),
+#: the mailbox, and staff jobs (work under way, not the campaign's record).
 NOT_EXPORTED = frozenset(
-    {"users", "api_tokens", "login_throttles", "audit_log", "outbox_messages", "mailbox_states"}
+    {
+        "users",
+        "api_tokens",
+        "login_throttles",
+        "campaign_members",
+        "audit_log",
+        "outbox_messages",
+        "mailbox_states",
+        "staff_jobs",
+    }
 )
 
 #: The files rows point at: (table, column, folder kind).
