@@ -30,6 +30,10 @@ What it does, on loopback only (PostgreSQL 127.0.0.1:5432 user postgres, Redis 1
 6. The bare app, with the same gunicorn command and database, is driven the same way with POSTs
    only: at the same open-loop rate, then a saturation burst with the same requests in flight.
    ratio = app sign-ons/s / bare inserts/s, both from their saturation bursts.
+7. A figure that depends little on the machine's other load: gunicorn's CPU milliseconds per
+   accepted sign-on in each saturation burst (read from /proc). The app's burst ends with a
+   drain that posts every form still waiting, so its figure is one GET plus one POST; the bare
+   app's is one POST.
 
 The load generator is one asyncio process (aiohttp) on the same 2 cores; its CPU share is
 reported, with gunicorn's, PostgreSQL's, Redis's and the rest of the machine's, per phase.
@@ -278,6 +282,18 @@ class CpuMeter:
             "redis": {pid: _ticks(pid) for pid in _by_name("redis-server")},
         }
 
+    def settle(self, quiet_ticks=2, step=0.5, timeout=60):
+        """Wait until gunicorn is idle (requests of an earlier phase that clients gave up on are
+        still served), so that a phase's CPU is its own."""
+        deadline = time.monotonic() + timeout
+        last = sum(_ticks(pid) for pid in self.server.pids())
+        while time.monotonic() < deadline:
+            time.sleep(step)
+            now = sum(_ticks(pid) for pid in self.server.pids())
+            if now - last <= quiet_ticks:
+                return
+            last = now
+
     @staticmethod
     def share(before, after):
         capacity = (after["wall"] - before["wall"]) * TICK * NPROC
@@ -291,6 +307,7 @@ class CpuMeter:
             return new - old
 
         out = {key: delta(key) / capacity for key in ("machine", "client", "gunicorn", "postgres", "redis")}
+        out["seconds"] = {key: delta(key) / TICK for key in ("gunicorn", "postgres", "redis")}
         out["other"] = max(
             0.0, out["machine"] - out["client"] - out["gunicorn"] - out["postgres"] - out["redis"]
         )
@@ -320,7 +337,7 @@ class Stats:
         self.post_status = {}
         self.accepted = []  # emails
         self.refused = []  # emails whose POST got anything but the redirect to the thanks page
-        self.accepted_at = []  # completion times (loop clock) of accepted POSTs
+        self.accepted_at = []  # completion times (loop clock) of accepted POSTs, drain excluded
         self.first_post = None
         self.last_post = None
         self.max_lag = 0.0
@@ -349,7 +366,18 @@ class Stats:
         if not self.accepted_at or self.first_post is None:
             return 0.0
         span = max(self.accepted_at) - self.first_post
-        return len(self.accepted) / span if span > 0 else 0.0
+        return len(self.accepted_at) / span if span > 0 else 0.0
+
+    def cpu_ms(self, key="gunicorn"):
+        """CPU milliseconds of `key`'s processes per accepted sign-on over the whole phase.
+
+        In a burst with its drain every form fetched is posted, so for the app this is the cost
+        of one GET of the form plus one POST; for the bare app, of one POST.
+        """
+        seconds = self.cpu.get("seconds", {}).get(key)
+        if seconds is None or not self.accepted:
+            return float("nan")
+        return seconds * 1000 / len(self.accepted)
 
 
 def pct(samples, q):
@@ -444,7 +472,8 @@ class Client:
         parts.append(f"--{boundary}--\r\n")
         return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
 
-    async def post_form(self, stats, ip, n, email, form):
+    async def post_form(self, stats, ip, n, email, form, timed=True):
+        """POST one user's form; `timed=False` (a burst's drain) keeps it out of the rate and times."""
         session, token, started = form if form else ("", "", "")
         data, content_type = self.body(n, email, token, started)
         headers = self.headers(ip)
@@ -458,7 +487,7 @@ class Client:
         if session:
             headers["Cookie"] = session
         start = self.loop.time()
-        if stats.first_post is None:
+        if stats.first_post is None and timed:
             stats.first_post = start
         try:
             async with self.session.post(
@@ -472,12 +501,14 @@ class Client:
             stats.refused.append(email)
             return False
         end = self.loop.time()
-        stats.post_ms.append((end - start) * 1000)
+        if timed:
+            stats.post_ms.append((end - start) * 1000)
+            stats.last_post = end
         stats.count(stats.post_status, status)
-        stats.last_post = end
         if status == 302 and location.endswith(f"/letters/{self.letter_id}/sign/thanks"):
             stats.accepted.append(email)
-            stats.accepted_at.append(end)
+            if timed:
+                stats.accepted_at.append(end)
             return True
         stats.refused.append(email)
         return False
@@ -531,7 +562,10 @@ async def open_loop(
 
 async def saturate(client, stats, slots, duration, prefix, block, get_form=True):
     """Closed loop: `slots` requests always in flight. A slot posts the oldest user whose wait is
-    over, or else fetches a form for a new user. Only POSTs are timed into accepted/s."""
+    over, or else fetches a form for a new user. Only POSTs are timed into accepted/s.
+
+    Then the drain: the forms still waiting are posted once their user's wait is over, outside
+    the rate and the times, so that the phase's CPU covers one POST for every form fetched."""
     loop = asyncio.get_running_loop()
     end = loop.time() + duration
     waiting = []  # (ready at, n, ip, form), oldest first
@@ -553,7 +587,15 @@ async def saturate(client, stats, slots, duration, prefix, block, get_form=True)
                 if form is not None:
                     waiting.append((loop.time() + random.uniform(*THINK), n, ip, form))
 
+    async def drain():
+        while waiting:
+            ready, n, ip, form = waiting.pop(0)
+            await asyncio.sleep(max(0.0, ready - loop.time()))
+            email = f"{prefix}-{client.run_id}-{n}@example.org"
+            await client.post_form(stats, ip, n, email, form, timed=False)
+
     await asyncio.wait_for(asyncio.gather(*(slot() for _ in range(slots))), timeout=duration + 60)
+    await asyncio.wait_for(asyncio.gather(*(drain() for _ in range(slots))), timeout=60)
 
 
 async def phase(name, meter, coroutine_factory, aiohttp, base, letter_id, run_id, body_format, give_up=30):
@@ -565,6 +607,7 @@ async def phase(name, meter, coroutine_factory, aiohttp, base, letter_id, run_id
         connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False
     ) as session:
         client = Client(session, base, letter_id, run_id, body_format)
+        meter.settle()
         before = meter.snapshot()
         await coroutine_factory(client, stats)
         stats.cpu = CpuMeter.share(before, meter.snapshot())
@@ -621,7 +664,11 @@ def describe(stats, rate=None):
             f"   offered {rate:g} users/s, {stats.arrivals} users over {span:.0f} s (open loop); "
             f"generator lag max {stats.max_lag * 1000:.0f} ms; peak concurrent users {stats.peak_users}"
         )
-    lines.append(f"   accepted sign-ons {len(stats.accepted)}: {stats.accepted_per_s():.1f}/s")
+    drained = len(stats.accepted) - len(stats.accepted_at)
+    lines.append(
+        f"   accepted sign-ons {len(stats.accepted_at)}: {stats.accepted_per_s():.1f}/s"
+        + (f" (and {drained} forms posted in the drain)" if drained else "")
+    )
     if stats.post_ms:
         lines.append(
             f"   POST ms p50 {pct(stats.post_ms, 50):.1f}  p95 {pct(stats.post_ms, 95):.1f}  "
@@ -637,6 +684,11 @@ def describe(stats, rate=None):
     lines.append(f"   status GET {get_status}  POST {post_status}")
     lines.append(f"   5xx {stats.five_xx()}, connection errors {stats.errors()}")
     lines.append(f"   CPU {cpu_text(stats.cpu)}")
+    if stats.accepted and stats.cpu:
+        lines.append(
+            f"   CPU ms per accepted sign-on: gunicorn {stats.cpu_ms():.1f}, "
+            f"postgres {stats.cpu_ms('postgres'):.1f}, redis {stats.cpu_ms('redis'):.1f}"
+        )
     if stats.accepted_at:
         seconds = {}
         for t in stats.accepted_at:
@@ -753,7 +805,7 @@ async def main_async(args):
     print(f"sign-on spike benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, nproc {NPROC}, CPU {machine()}")
     print(
         f"python {platform.python_version()}, aiohttp {aiohttp.__version__}, body {args.body}, "
-        f"think {THINK[0]}-{THINK[1]} s"
+        f"think {THINK[0]}-{THINK[1]} s; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
     )
     redis_client().flushdb()
     letter_id = setup_database(env)
@@ -908,6 +960,13 @@ async def main_async(args):
         f"{args.slots} in flight): "
         f"{ratio:.2f} (aim >= 0.35)"
     )
+    app_ms, bare_ms = burst.cpu_ms(), bare_stats["burst"].cpu_ms()
+    print(
+        f"gunicorn CPU ms per accepted sign-on, saturation bursts: app {app_ms:.1f} per GET + POST, "
+        f"bare {bare_ms:.1f} per POST; bare / app {bare_ms / app_ms:.2f} "
+        "(the throughput ratio when gunicorn's CPU is what bounds both; less noisy)"
+    )
+    print(f"load average at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     target = spike.accepted_per_s() >= 330 and pct(spike.post_ms, 99) < 100 and spike.five_xx() == 0
     print(
         f"target (>= 330/s for 60 s, p99 < 100 ms, no 5xx, rows == accepted): "

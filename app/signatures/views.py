@@ -1,14 +1,10 @@
 """The public pages of signing: the form, the confirmation link and the withdrawal link."""
 
-import functools
-
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -17,17 +13,13 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import joinedload, load_only
-from wtforms.widgets import Select
 
-from app.campaigns.models import Campaign
 from app.core.errors import ValidationError
-from app.core.forms import choices
 from app.core.i18n import current_language
 from app.core.links import public_url
 from app.core.overload import admitted, before_commit
 from app.extensions import csrf, db
-from app.letters.models import PUBLIC_LETTER_STATUSES, Letter, LetterStatus, LetterVersion
+from app.letters.models import PUBLIC_LETTER_STATUSES, LetterStatus
 from app.mail.services import send_queued
 from app.signatures import emails, updates
 from app.signatures.abuse import filled_too_fast, form_started_token, ip_hash, within_rate_limits
@@ -36,7 +28,8 @@ from app.signatures.logos import check_logo, save_logo
 from app.signatures.models import SignatoryKind, SignatureStatus
 from app.signatures.next_steps import waiting_note
 from app.signatures.services import STANDING, confirm, sign_on, withdraw
-from app.signatures.validation import clean_sign_on, country_choices
+from app.signatures.sign_page import blank_fields, letter_query, render_fields, sign_form
+from app.signatures.validation import clean_sign_on
 
 bp = Blueprint("signatures", __name__)
 
@@ -55,93 +48,12 @@ FIELDS = (
 )
 
 
-@functools.lru_cache(maxsize=8)
-def _country_field_choices(lang):
-    """The country list as the form's choices, built once per language."""
-    return tuple(choices([("", "—"), *country_choices(lang)]))
-
-
-class _CountrySelect(Select):
-    """The country <select>, rendered once per language for everyone who has not chosen yet.
-
-    Its ~250 options were most of the cost of showing the form; the HTML depends only on the
-    language, the field's id and name and the chosen value, so a form with nothing chosen is
-    served from a small per-process cache (any other case renders as before).
-    """
-
-    _rendered = {}
-
-    def __init__(self, lang):
-        super().__init__()
-        self.lang = lang
-
-    def __call__(self, field, **kwargs):
-        if kwargs or field.data not in (None, "") or field.flags.required or field.flags.disabled:
-            return super().__call__(field, **kwargs)
-        key = (self.lang, field.id, field.name, field.data)
-        html = self._rendered.get(key)
-        if html is None:
-            html = self._rendered[key] = super().__call__(field)
-        return html
-
-
-def _form():
-    form = SignForm()
-    lang = current_language()
-    form.country.choices = list(_country_field_choices(lang))
-    form.country.widget = _CountrySelect(lang)
-    return form
-
-
-@functools.cache
-def _letter_query(sign_on):
-    """The letter, read in one query built once (at first use, when the mappers are configured).
-
-    Composing the query with its loader options cost more than running it. Only the columns used
-    are read (any other loads if touched): the page shows the titles and the campaign; a sign-on
-    needs the status, the limits and the current version (its id, and its title for the email).
-    """
-    if sign_on:
-        options = (
-            load_only(Letter.status, Letter.sign_on_limits, Letter.title_en, Letter.title_ko),
-            joinedload(Letter.versions).load_only(LetterVersion.title_en, LetterVersion.title_ko),
-        )
-    else:
-        options = (
-            load_only(Letter.status, Letter.title_en, Letter.title_ko, Letter.campaign_id),
-            joinedload(Letter.campaign).load_only(Campaign.slug, Campaign.title_en, Campaign.title_ko),
-        )
-    return sa.select(Letter).where(Letter.id == sa.bindparam("letter_id")).options(*options)
-
-
 def _public_letter(letter_id, sign_on=False):
-    query = _letter_query(sign_on)
+    query = letter_query(sign_on)
     letter = db.session.execute(query, {"letter_id": letter_id}).unique().scalar_one_or_none()
     if letter is None or letter.status not in PUBLIC_LETTER_STATUSES:
         abort(404)
     return letter
-
-
-def _render_fields(form):
-    return get_template_attribute("signatures/_sign_fields.html", "fields")(form)
-
-
-#: The fields of a blank form as HTML, per language (see _blank_fields).
-_blank_fields_html = {}
-
-
-def _blank_fields():
-    """The fields of a form nothing was typed into, as HTML.
-
-    They look the same to everyone who reads one language, and building the form and rendering
-    them was most of the cost of showing the page: it is done once per process and language.
-    The CSRF token and the `started` stamp are outside them, fresh on every page.
-    """
-    lang = current_language()
-    html = _blank_fields_html.get(lang)
-    if html is None:
-        html = _blank_fields_html[lang] = _render_fields(_form())
-    return html
 
 
 def _csrf_token():
@@ -162,7 +74,7 @@ def _page(letter, form, fields, started, status=200):
 
 def _show(letter, form, status):
     """The form again, with the answers sent and what is wrong with them."""
-    return _page(letter, form, _render_fields(form), form.started._value(), status)
+    return _page(letter, form, render_fields(form), form.started._value(), status)
 
 
 @bp.route("/letters/<int:letter_id>/sign", methods=["GET", "POST"])
@@ -170,9 +82,9 @@ def _show(letter, form, status):
 def sign(letter_id):
     if request.method == "GET":
         letter = _public_letter(letter_id)
-        return _page(letter, None, _blank_fields(), form_started_token())
+        return _page(letter, None, blank_fields(), form_started_token())
     letter = _public_letter(letter_id, sign_on=True)
-    form = _form()
+    form = sign_form()
     if letter.status != LetterStatus.OPEN:
         form.form_errors.append(_("This letter is not open for signatures."))
         return _show(letter, form, 409)
