@@ -8,18 +8,29 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+    + b"\x00" * 200
+    + b"This program cannot be run in DOS mode"
+)
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
 def _chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png_declaring(width, height, rows=b""):
     """A PNG whose header declares `width` x `height` pixels (8-bit grey), with `rows` compressed after."""
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(rows, 9))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def decompression_bomb(side=7000):
@@ -44,7 +55,10 @@ def _pdf(extra):
 
 def pdf_with_open_action_javascript():
     def add(writer):
-        action = {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        action = {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
         writer.root_object[NameObject("/OpenAction")] = writer._add_object(DictionaryObject(action))
 
     return _pdf(add)
@@ -54,8 +68,15 @@ def pdf_with_javascript_name_tree():
     """Document-level JavaScript, with its names written in #-escapes (/J#53 is /JS)."""
 
     def add(writer):
-        action = {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(2)")}
-        tree = {NameObject("/Names"): ArrayObject([TextStringObject("x"), writer._add_object(DictionaryObject(action))])}
+        action = {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(2)"),
+        }
+        tree = {
+            NameObject("/Names"): ArrayObject(
+                [TextStringObject("x"), writer._add_object(DictionaryObject(action))]
+            )
+        }
         names = {NameObject("/JavaScript"): DictionaryObject(tree)}
         writer.root_object[NameObject("/Names")] = DictionaryObject(names)
 

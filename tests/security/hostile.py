@@ -31,11 +31,20 @@ def values(port, limit=200):
     """
     loop = f"http://127.0.0.1:{port}"
     found = [
-        Hostile("script", f'<script>window.x=1</script>{PROBE} "</script>'),
-        Hostile("html", f'"><{INJECTED_TAG} data-xss-probe=1 onmouseover=alert(1)>{PROBE}<img src=x onerror=alert(1)>'),
-        Hostile("attribute", f"{PROBE}\" onmouseover=\"alert(1)\" data-xss-probe='1"),
-        Hostile("css-url", f'<div style="background:url({loop}/css)">{PROBE}</div><style>@import url({loop}/i);</style>'),
-        Hostile("file-url", f'<img src="file:///etc/passwd"><a href="file:///etc/hostname">{PROBE}</a> file:///etc/passwd'),
+        Hostile("script", f'<script>window.{PROBE}=1</script>{PROBE} "</script>'),
+        Hostile(
+            "html",
+            f'"><{INJECTED_TAG} data-xss-probe=1 onmouseover=alert(1)>{PROBE}<img src=x onerror=alert(1)>',
+        ),
+        Hostile("attribute", f'{PROBE}" onmouseover="alert(1)" data-xss-probe="1'),
+        Hostile(
+            "css-url",
+            f'<div style="background:url({loop}/css)">{PROBE}</div><style>@import url({loop}/i);</style>',
+        ),
+        Hostile(
+            "file-url",
+            f'<img src="file:///etc/passwd"><a href="file:///etc/hostname">{PROBE}</a> file:///etc/passwd',
+        ),
         Hostile("loopback", f'<img src="{loop}/img"> {PROBE} ![x]({loop}/md) {loop}/plain'),
         Hostile("formula-equals", f'=HYPERLINK("{loop}/f","{PROBE}")'),
         Hostile("formula-plus", f"+1+cmd|' /C calc'!A0 {PROBE}"),
@@ -44,7 +53,11 @@ def values(port, limit=200):
         Hostile("formula-tab", f"\t=1+1 {PROBE}"),
         Hostile("formula-cr", f"\r=1+1 {PROBE}"),
         Hostile("right-to-left", f"{PROBE} \u202egpj.exe"),
-        Hostile("header-split", f"{PROBE}\r\nBcc: evil@example.org\r\nX-Injected: 1", attacks=("html", "csv", "json", "email", "atom")),
+        Hostile(
+            "header-split",
+            f"{PROBE}\r\nBcc: evil@example.org\r\nX-Injected: 1",
+            attacks=("html", "csv", "json", "email", "atom"),
+        ),
         Hostile("long", PROBE + " " + "W" * (limit - len(PROBE) - 1)),
     ]
     # A multiline field must keep its lines; in a one-line field the line breaks are the attack.

@@ -92,7 +92,9 @@ def atom_problems(response, port):
     """The feed is well-formed XML with no element but Atom's, the text escaped inside it."""
     assert response.status_code == 200, response.status_code
     root = ET.fromstring(response.get_data())  # noqa: S314 (our own feed, read by the test)
-    found = [element.tag for element in root.iter() if not element.tag.startswith("{http://www.w3.org/2005/Atom}")]
+    found = [
+        element.tag for element in root.iter() if not element.tag.startswith("{http://www.w3.org/2005/Atom}")
+    ]
     texts = " ".join(element.text or "" for element in root.iter())
     for element in root.iter():
         if element.get("type") == "html":

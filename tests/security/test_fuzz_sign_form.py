@@ -28,7 +28,9 @@ _values = st.one_of(
     st.text(max_size=300),
     st.binary(max_size=300),
     st.sampled_from(["individual", "organization", "full", "initials", "KR", "y", "", "https://example.org"]),
-    st.builds(lambda n, c: c * n, st.sampled_from([201, 301, 5000, 300_000]), st.sampled_from(["가", "A", "\u202e"])),
+    st.builds(
+        lambda n, c: c * n, st.sampled_from([201, 301, 5000, 300_000]), st.sampled_from(["가", "A", "\u202e"])
+    ),
 )
 #: None: the field is left out of the request.
 _field = st.one_of(st.none(), _values)
@@ -37,7 +39,15 @@ _field = st.one_of(st.none(), _values)
 def _part(name, value):
     data = value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
     filename = b'; filename="logo.png"' if name == "logo" else b""
-    return b'--XX\r\nContent-Disposition: form-data; name="' + name.encode() + b'"' + filename + b"\r\n\r\n" + data + b"\r\n"
+    return (
+        b'--XX\r\nContent-Disposition: form-data; name="'
+        + name.encode()
+        + b'"'
+        + filename
+        + b"\r\n\r\n"
+        + data
+        + b"\r\n"
+    )
 
 
 def _body(fields):
@@ -46,10 +56,14 @@ def _body(fields):
 
 def _count(db, letter):
     db.session.expire_all()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Signature).where(Signature.letter_id == letter.id))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Signature).where(Signature.letter_id == letter.id)
+    )
 
 
-@hypothesis.given(fields=st.fixed_dictionaries({}, optional={name: _field for name in FIELDS}), fresh=st.booleans())
+@hypothesis.given(
+    fields=st.fixed_dictionaries({}, optional={name: _field for name in FIELDS}), fresh=st.booleans()
+)
 @SETTINGS
 def test_any_sign_on_is_a_redirect_or_a_4xx_with_a_message_and_a_row_only_for_a_redirect(
     app, client, db, sign_on_state, fields, fresh
@@ -67,7 +81,10 @@ def test_any_sign_on_is_a_redirect_or_a_4xx_with_a_message_and_a_row_only_for_a_
     )
     page = response.get_data(as_text=True)
     response.close()
-    assert response.status_code == 302 or 400 <= response.status_code < 500, (response.status_code, page[:500])
+    assert response.status_code == 302 or 400 <= response.status_code < 500, (
+        response.status_code,
+        page[:500],
+    )
     after = _count(db, letter)
     if response.status_code == 302:
         assert after == before + 1

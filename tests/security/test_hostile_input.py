@@ -1,4 +1,4 @@
-"""Hostile text and broken bytes sent through the forms people fill in: accepted and shown as text, or refused.
+"""Hostile text and broken bytes sent through the forms people fill in: shown as text, or refused.
 
 Each row of FORMS names a form (the page it is on, where it is sent), the fields a person types
 into, and the table whose rows it writes. A refusal must say why, re-show the form safely and
@@ -33,7 +33,14 @@ class _Form(HTMLParser):
 
     def __init__(self, action, page):
         super().__init__()
-        self.page, self.action, self.inside, self.values, self._text, self._select = page, action, False, {}, None, None
+        self.page, self.action, self.inside, self.values, self._text, self._select = (
+            page,
+            action,
+            False,
+            {},
+            None,
+            None,
+        )
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -108,12 +115,24 @@ FORMS = (
         ("name_en", "name_ko", "line", "website", "contact_name"),
         Signatory,
         setup=lambda: {"letter": make_open_letter()},
-        filled={"kind": "organization", "name_en": "Families", "email": "kim@example.org", "consent": "y",
-                "country": "KR", "display": "full", "website": "https://families.example"},
+        filled={
+            "kind": "organization",
+            "name_en": "Families",
+            "email": "kim@example.org",
+            "consent": "y",
+            "country": "KR",
+            "display": "full",
+            "website": "https://families.example",
+        },
         as_staff=False,
     ),
-    Form("campaign", lambda rows: ("/staff/campaigns/new",) * 2, ("title_en", "title_ko"), Campaign,
-         filled={"slug": "hostile-campaign", "title_en": "Title", "title_ko": "제목"}),
+    Form(
+        "campaign",
+        lambda rows: ("/staff/campaigns/new",) * 2,
+        ("title_en", "title_ko"),
+        Campaign,
+        filled={"slug": "hostile-campaign", "title_en": "Title", "title_ko": "제목"},
+    ),
     Form(
         "letter",
         lambda rows: (f"/staff/letters/{rows['letter'].id}",) * 2,
@@ -121,15 +140,24 @@ FORMS = (
         Letter,
         setup=_letter,
     ),
-    Form("recipient", lambda rows: ("/staff/recipients/new",) * 2, ("name_en", "name_ko", "address_en", "contact_name", "notes"),
-         Recipient, filled={"name_en": "Ministry", "kind": "ministry"}),
+    Form(
+        "recipient",
+        lambda rows: ("/staff/recipients/new",) * 2,
+        ("name_en", "name_ko", "address_en", "contact_name", "notes"),
+        Recipient,
+        filled={"name_en": "Ministry", "kind": "ministry"},
+    ),
     Form(
         "response",
         lambda rows: (f"/staff/letters/{rows['letter'].id}/responses/new",) * 2,
         ("summary_en", "text", "reference"),
         Response,
         setup=_response_letter,
-        filled={"channel": "post", "classification": "substantive", "received_on": date(2025, 11, 20).isoformat()},
+        filled={
+            "channel": "post",
+            "classification": "substantive",
+            "received_on": date(2025, 11, 20).isoformat(),
+        },
     ),
 )
 
@@ -139,7 +167,17 @@ def _count(db, model):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-HOSTILE = ("script", "html", "attribute", "css-url", "file-url", "right-to-left", "header-split", "long", "invalid-utf8")
+HOSTILE = (
+    "script",
+    "html",
+    "attribute",
+    "css-url",
+    "file-url",
+    "right-to-left",
+    "header-split",
+    "long",
+    "invalid-utf8",
+)
 
 
 def _cases():
@@ -168,7 +206,9 @@ def _send(client, db, form, field, text, port, number):
     before = _count(db, form.model)
     answer = client.post(
         action,
-        data=urlencode({key: value if isinstance(value, bytes) else value.encode() for key, value in sent.items()}),
+        data=urlencode(
+            {key: value if isinstance(value, bytes) else value.encode() for key, value in sent.items()}
+        ),
         content_type="application/x-www-form-urlencoded",
         # Sign-ons are limited per address; a staff session stays on the address it logged in from.
         environ_base={} if form.as_staff else {"REMOTE_ADDR": next_ip()},
@@ -187,7 +227,9 @@ def _send(client, db, form, field, text, port, number):
 
 
 @pytest.mark.parametrize(("form", "field"), list(_cases()))
-def test_a_form_accepts_hostile_text_as_text_or_refuses_it_with_a_message(app, client, auth, db, listener, form, field):
+def test_a_form_accepts_hostile_text_as_text_or_refuses_it_with_a_message(
+    app, client, auth, db, listener, form, field
+):
     if form.as_staff:
         auth.login("admin")
     problems = {}

@@ -31,17 +31,44 @@ class Field:
 
 #: (field, where it is entered, where it is shown). "Entered" is the column the forms write.
 FIELDS = (
-    Field("signatory.name_en", 200, ("public", "staff_signatures", "staff_signature", "signatures_csv", "api_signatories", "pdf")),
-    Field("signatory.name_ko", 200, ("public_ko", "staff_signatures", "staff_signature", "signatures_csv", "api_signatories_ko", "api_signatures", "pdf_ko")),
-    Field("signatory.line_en", 300, ("public", "staff_signature", "signatures_csv", "api_signatories", "pdf")),
+    Field(
+        "signatory.name_en",
+        200,
+        ("public", "staff_signatures", "staff_signature", "signatures_csv", "api_signatories", "pdf"),
+    ),
+    Field(
+        "signatory.name_ko",
+        200,
+        (
+            "public_ko",
+            "staff_signatures",
+            "staff_signature",
+            "signatures_csv",
+            "api_signatories_ko",
+            "api_signatures",
+            "pdf_ko",
+        ),
+    ),
+    Field(
+        "signatory.line_en", 300, ("public", "staff_signature", "signatures_csv", "api_signatories", "pdf")
+    ),
     Field("signatory.line_ko", 300, ("public_ko", "staff_signature", "signatures_csv", "pdf_ko")),
     Field("signatory.website", 300, ("staff_signature", "signatures_csv")),
     Field("signatory.contact_name", 200, ("staff_signature", "signatures_csv", "api_signatures")),
     Field("letter.title_en", 300, ("public", "api_letter", "pdf", "confirmation_email")),
     Field("letter.body_en", 60000, ("public", "api_letter", "pdf"), multiline=True),
     Field("letter.closing_en", 500, ("api_letter", "pdf"), multiline=True),
-    Field("recipient.name_en", 200, ("staff_recipient", "recipients_csv", "api_recipient", "public", "addressed_pdf")),
-    Field("recipient.address_en", 2000, ("staff_recipient", "recipients_csv", "api_recipient", "addressed_pdf"), multiline=True),
+    Field(
+        "recipient.name_en",
+        200,
+        ("staff_recipient", "recipients_csv", "api_recipient", "public", "addressed_pdf"),
+    ),
+    Field(
+        "recipient.address_en",
+        2000,
+        ("staff_recipient", "recipients_csv", "api_recipient", "addressed_pdf"),
+        multiline=True,
+    ),
     Field("response.summary_en", 2000, ("public", "staff_response", "api_response"), multiline=True),
     Field("response.text", 20000, ("staff_response", "api_response"), multiline=True),
     Field("event.description_en", 2000, ("public", "feed"), multiline=True),
@@ -84,12 +111,18 @@ def _surface(reader, name, value):
         "public": lambda: reader.visitor(f"/c/{slug}?lang=en"),
         "public_ko": lambda: reader.visitor(f"/c/{slug}?lang=ko"),
         "index": lambda: reader.visitor("/?lang=en"),
-        "feed": lambda: surfaces.atom_problems(reader.app.test_client().get(f"/c/{slug}/feed.atom?lang=en"), reader.port),
+        "feed": lambda: surfaces.atom_problems(
+            reader.app.test_client().get(f"/c/{slug}/feed.atom?lang=en"), reader.port
+        ),
         "staff_signatures": lambda: reader.page(f"/staff/letters/{letter}/signatures"),
         "staff_signature": lambda: reader.page(f"/staff/letters/{letter}/signatures/{w.signature.id}"),
-        "signatures_csv": lambda: surfaces.csv_problems(reader.staff.get(f"/staff/letters/{letter}/signatures/export.csv"), reader.port),
+        "signatures_csv": lambda: surfaces.csv_problems(
+            reader.staff.get(f"/staff/letters/{letter}/signatures/export.csv"), reader.port
+        ),
         "staff_recipient": lambda: reader.page(f"/staff/recipients/{w.recipient.id}"),
-        "recipients_csv": lambda: surfaces.csv_problems(reader.staff.get("/staff/recipients/export.csv"), reader.port),
+        "recipients_csv": lambda: surfaces.csv_problems(
+            reader.staff.get("/staff/recipients/export.csv"), reader.port
+        ),
         "staff_response": lambda: reader.page(f"/staff/responses/{w.response.id}"),
         "staff_delivery": lambda: reader.page(f"/staff/deliveries/{w.delivery.id}/records"),
         "api_signatories": lambda: reader.api(f"/api/v1/letters/{letter}/signatories", value),

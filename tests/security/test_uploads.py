@@ -26,10 +26,28 @@ LOGO_TOO_MANY_PIXELS = "The logo image is too large."
 CASES = [
     ("exe-named-png", lambda: files.EXE, "scan.png", NOT_ACCEPTED, NOT_A_LOGO),
     ("html-named-pdf", lambda: files.HTML, "reply.pdf", NOT_ACCEPTED, NOT_A_LOGO),
-    ("png-declaring-50000x50000", lambda: files.png_declaring(50000, 50000), "huge.png", TOO_MANY_PIXELS, LOGO_TOO_MANY_PIXELS),
+    (
+        "png-declaring-50000x50000",
+        lambda: files.png_declaring(50000, 50000),
+        "huge.png",
+        TOO_MANY_PIXELS,
+        LOGO_TOO_MANY_PIXELS,
+    ),
     ("decompression-bomb", files.decompression_bomb, "bomb.png", TOO_MANY_PIXELS, LOGO_TOO_MANY_PIXELS),
-    ("pdf-open-action-javascript", files.pdf_with_open_action_javascript, "reply.pdf", ACTIVE_PDF, NOT_A_LOGO),
-    ("pdf-escaped-javascript-names", files.pdf_with_javascript_name_tree, "reply.pdf", ACTIVE_PDF, NOT_A_LOGO),
+    (
+        "pdf-open-action-javascript",
+        files.pdf_with_open_action_javascript,
+        "reply.pdf",
+        ACTIVE_PDF,
+        NOT_A_LOGO,
+    ),
+    (
+        "pdf-escaped-javascript-names",
+        files.pdf_with_javascript_name_tree,
+        "reply.pdf",
+        ACTIVE_PDF,
+        NOT_A_LOGO,
+    ),
     ("pdf-embedded-file", files.pdf_with_embedded_file, "reply.pdf", ACTIVE_PDF, NOT_A_LOGO),
 ]
 IDS = [case[0] for case in CASES]
@@ -69,10 +87,14 @@ def attach(client, response, content, filename):
 
 
 @pytest.mark.parametrize(("case", "content", "filename", "message", "_logo"), CASES, ids=IDS)
-def test_a_hostile_delivery_proof_is_refused_with_a_clear_message(app, client, auth, db, case, content, filename, message, _logo):
+def test_a_hostile_delivery_proof_is_refused_with_a_clear_message(
+    app, client, auth, db, case, content, filename, message, _logo
+):
     auth.login("editor")
     delivery = make_delivery(Channel.POST)
-    answer = send(client, delivery, "proofs", {"kind": "receipt", "note": ""}, {"file": (content(), filename)})
+    answer = send(
+        client, delivery, "proofs", {"kind": "receipt", "note": ""}, {"file": (content(), filename)}
+    )
     assert answer.status_code == 422 and message in page_text(answer)
     assert rows(db, DeliveryProof) == [] and stored(app, "proofs") == []
 
@@ -88,27 +110,43 @@ def test_a_hostile_response_attachment_is_refused_with_a_clear_message(
 
 
 @pytest.mark.parametrize(("case", "content", "filename", "_message", "message"), CASES, ids=IDS)
-def test_a_hostile_logo_is_refused_with_a_clear_message(app, client, db, case, content, filename, _message, message):
+def test_a_hostile_logo_is_refused_with_a_clear_message(
+    app, client, db, case, content, filename, _message, message
+):
     letter = make_open_letter()
-    answer = sign(client, letter, kind="organization", name_en="Families Association", logo=(content(), filename))
+    answer = sign(
+        client, letter, kind="organization", name_en="Families Association", logo=(content(), filename)
+    )
     assert answer.status_code == 422 and message in page_text(answer)
     assert rows(db, Signatory) == [] and stored(app, "logos") == []
 
 
 @pytest.mark.parametrize(
     ("setting", "target"),
-    [("PROOF_MAX_BYTES", "proof"), ("RESPONSE_ATTACHMENT_MAX_BYTES", "attachment"), ("LOGO_MAX_BYTES", "logo")],
+    [
+        ("PROOF_MAX_BYTES", "proof"),
+        ("RESPONSE_ATTACHMENT_MAX_BYTES", "attachment"),
+        ("LOGO_MAX_BYTES", "logo"),
+    ],
 )
 def test_an_upload_over_its_limit_is_refused(app, client, auth, db, response, monkeypatch, setting, target):
     monkeypatch.setitem(app.config, setting, 1024)
     content = files.png(size=(200, 200)) + b"\x00" * 2048
     if target == "logo":
-        answer = sign(client, make_open_letter(), kind="organization", name_en="Families", logo=(content, "logo.png"))
+        answer = sign(
+            client, make_open_letter(), kind="organization", name_en="Families", logo=(content, "logo.png")
+        )
         expected, model = "The logo is too large (at most 0 MB).", Signatory
     else:
         auth.login("editor")
         if target == "proof":
-            answer = send(client, make_delivery(Channel.POST), "proofs", {"kind": "receipt"}, {"file": (content, "a.png")})
+            answer = send(
+                client,
+                make_delivery(Channel.POST),
+                "proofs",
+                {"kind": "receipt"},
+                {"file": (content, "a.png")},
+            )
         else:
             answer = attach(client, response, content, "a.png")
         expected, model = "The file is too large", DeliveryProof if target == "proof" else ResponseAttachment
@@ -121,5 +159,11 @@ def test_a_plain_pdf_and_a_png_are_still_accepted(app, client, auth, db, respons
     assert attach(client, response, files.plain_pdf(), "reply.pdf").status_code == 302
     assert attach(client, response, files.png(), "stamp.png").status_code == 302
     assert len(rows(db, ResponseAttachment)) == 2
-    with Image.open(io.BytesIO((Path(app.config["UPLOAD_FOLDER"]) / "responses" / rows(db, ResponseAttachment)[1].storage_path).read_bytes())) as image:
+    with Image.open(
+        io.BytesIO(
+            (
+                Path(app.config["UPLOAD_FOLDER"]) / "responses" / rows(db, ResponseAttachment)[1].storage_path
+            ).read_bytes()
+        )
+    ) as image:
         assert image.format == "PNG"

@@ -12,7 +12,13 @@ from app.letters.services import freeze_version
 from app.models import Display, SignatoryKind, SignatureStatus
 from app.responses.models import Response, ResponseChannel, ResponseClassification, StatusEvent, StatusKind
 from tests.deliveries.records_support import pdf_bytes
-from tests.factories import CampaignFactory, LetterFactory, RecipientFactory, SignatoryFactory, SignatureFactory
+from tests.factories import (
+    CampaignFactory,
+    LetterFactory,
+    RecipientFactory,
+    SignatoryFactory,
+    SignatureFactory,
+)
 
 
 @dataclass
@@ -48,7 +54,10 @@ def build_world(values):
         **{"name_en": "Families Association", **_of(values, "signatory")},
     )
     signature = SignatureFactory(
-        signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id, status=SignatureStatus.APPROVED
+        signatory=signatory,
+        letter_id=letter.id,
+        version_id=letter.current_version.id,
+        status=SignatureStatus.APPROVED,
     )
     recipient = RecipientFactory(emails=["desk@ministry.example"], **_of(values, "recipient"))
     sent_at = datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
@@ -87,6 +96,8 @@ def build_world(values):
     )
     db.session.add(event)
     if "proof.note" in values:
-        store_proof(delivery, check_proof(pdf_bytes(), "receipt.pdf"), ProofKind.RECEIPT, None, values["proof.note"])
+        store_proof(
+            delivery, check_proof(pdf_bytes(), "receipt.pdf"), ProofKind.RECEIPT, None, values["proof.note"]
+        )
     db.session.commit()
     return World(campaign, letter, signatory, signature, recipient, delivery, response, event)
