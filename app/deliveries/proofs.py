@@ -1,10 +1,12 @@
 """Proof files of a delivery: PDF, JPEG or PNG by content, images re-encoded, kept with their SHA-256."""
 
+import contextlib
 import hashlib
 import io
 import logging
 import re
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,14 +95,27 @@ def _check_pdf(data, field):
     return data
 
 
+@contextlib.contextmanager
+def bomb_checked():
+    """Pillow's warning of an image past its pixel limit raised, as its error is (decompression bombs).
+
+    The header alone says how many pixels an image has: one past Pillow's limit is refused before
+    a single pixel is decoded, with a message about its size rather than its format.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
 def _check_image(data, kind, field):
     not_an_image = _l("This image cannot be read. Upload a PDF, JPEG or PNG file.")
+    too_many = _l("This image has too many pixels.")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with bomb_checked(), Image.open(io.BytesIO(data)) as image:
             if image.format.lower() != kind:
                 _refuse(not_an_image, field)
             if image.width * image.height > MAX_PIXELS:
-                _refuse(_l("This image has too many pixels."), field)
+                _refuse(too_many, field)
             image.load()
             # Re-encoding drops metadata (a photo's location, too) and anything after the image data.
             clean = ImageOps.exif_transpose(image)
@@ -109,7 +124,9 @@ def _check_image(data, kind, field):
                 clean.convert("RGB").save(out, format="JPEG", quality=90)
             else:
                 clean.convert("RGBA" if "A" in clean.getbands() else "RGB").save(out, format="PNG")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _refuse(too_many, field)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         _refuse(not_an_image, field)
     return out.getvalue()
 

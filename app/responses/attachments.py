@@ -54,6 +54,35 @@ def attachment_file(attachment):
     return path if path.parent == folder and path.is_file() else None
 
 
+def make_publishable(attachment):
+    """Check a file before the public may download it, as uploads are checked; flushes.
+
+    Files filed from an inbound email are stored as they came (for staff): the public gets one
+    only once it passes check_attachment, its bytes replaced by the checked ones (an image
+    re-encoded without its metadata). ValidationError when it does not pass.
+    """
+    path = attachment_file(attachment)
+    refused = _l("Only PDF, JPEG and PNG files that pass the upload checks can be published.")
+    if path is None or attachment.is_original_email:
+        raise ValidationError(refused, fields={"file": refused})
+    data = path.read_bytes()
+    try:
+        checked = check_attachment(data, attachment.filename)
+    except ValidationError as error:
+        message = f"{refused} {error.message}"
+        raise ValidationError(message, fields={"file": message}) from None
+    if checked.data != data or checked.content_type != attachment.content_type:
+        name = f"{secrets.token_hex(16)}{checked.extension}"
+        tmp = attachment_folder() / f"{name}.tmp"
+        tmp.write_bytes(checked.data)
+        tmp.replace(attachment_folder() / name)
+        path.unlink(missing_ok=True)
+        attachment.storage_path, attachment.filename = name, checked.filename
+        attachment.content_type, attachment.size = checked.content_type, len(checked.data)
+        attachment.sha256 = checked.sha256
+        log.info("attachment %s: replaced by its checked version before publishing", attachment.id)
+
+
 def store_attachment(response, checked, actor):
     """Write a CheckedProof under a random name and add its row to `response` (flushed by the caller)."""
     name = f"{secrets.token_hex(16)}{checked.extension}"

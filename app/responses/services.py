@@ -13,7 +13,7 @@ from app.core.timeutil import utcnow
 from app.deliveries.models import Delivery
 from app.extensions import db
 from app.recipients.models import Recipient
-from app.responses.attachments import check_attachment, original_email, store_attachment
+from app.responses.attachments import check_attachment, make_publishable, original_email, store_attachment
 from app.responses.eml import parse_eml
 from app.responses.linking import become_primary
 from app.responses.models import Response, ResponseChannel, ResponseClassification
@@ -179,6 +179,9 @@ def publish_response(response, is_public, actor):
 
 
 def publish_attachment(attachment, is_public, actor):
+    """Publish or unpublish one file; ValidationError when it may not be published."""
+    if is_public:
+        make_publishable(attachment)
     attachment.is_public = bool(is_public)
     action = "response.attachment_publish" if is_public else "response.attachment_unpublish"
     audit.record(action, attachment.response, actor, attachment_id=attachment.id)

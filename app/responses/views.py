@@ -260,7 +260,12 @@ def attach(response_id):
 def publish_file(response_id, attachment_id):
     attachment = _attachment_or_404(response_id, attachment_id)
     is_public = _public_flag()
-    publish_attachment(attachment, is_public, current_user)
+    try:
+        publish_attachment(attachment, is_public, current_user)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for(".show", response_id=response_id))
     db.session.commit()
     _forget_public_pages(attachment.response)
     flash(_("The file is published.") if is_public else _("The file is private."), "info")

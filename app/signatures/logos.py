@@ -10,6 +10,7 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.security import safe_join
 
 from app.core.errors import ValidationError
+from app.deliveries.proofs import bomb_checked
 
 #: The longest side of a stored logo, in pixels.
 MAX_SIDE = 800
@@ -30,17 +31,19 @@ def check_logo(data):
         message = _l("The logo is too large (at most %(mib).0f MB).", mib=limit / 1024 / 1024)
         raise ValidationError(message, fields={"logo": message})
     not_an_image = _l("The logo must be a PNG or JPEG image.")
+    too_large = _l("The logo image is too large.")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with bomb_checked(), Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
                 raise ValidationError(not_an_image, fields={"logo": not_an_image})
             if image.width * image.height > MAX_PIXELS:
-                too_large = _l("The logo image is too large.")
                 raise ValidationError(too_large, fields={"logo": too_large})
             image.load()
             # Re-encoding drops metadata and anything hidden after the image data.
             clean = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(too_large, fields={"logo": too_large}) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(not_an_image, fields={"logo": not_an_image}) from None
     clean.thumbnail((MAX_SIDE, MAX_SIDE))
     return clean
