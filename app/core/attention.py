@@ -1,7 +1,7 @@
-"""What waits for a person, counted for the staff navigation and home page.
+"""What waits for a person, counted for the staff navigation and home page, in their campaigns.
 
 Two COUNT queries on indexed columns per page; the overdue answers need a working-day clock per
-delivery, so that count is kept in the shared cache for a few minutes.
+delivery, so their campaigns are kept in the shared cache for a few minutes.
 """
 
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ def letters_needing_you():
     count = sa.func.count().label("n")
     rows = db.session.execute(
         sa.select(Signature.letter_id, count)
-        .where(Signature.status.in_(NEEDS_YOU))
+        .where(Signature.status.in_(NEEDS_YOU), _yours(Signature.letter_id))
         .group_by(Signature.letter_id)
         .order_by(count.desc(), Signature.letter_id)
     ).all()
@@ -40,25 +40,37 @@ def moderation_count():
     from app.signatures.labels import NEEDS_YOU
     from app.signatures.models import Signature
 
-    return db.session.scalar(sa.select(sa.func.count()).where(Signature.status.in_(NEEDS_YOU)))
+    query = sa.select(sa.func.count()).where(Signature.status.in_(NEEDS_YOU), _yours(Signature.letter_id))
+    return db.session.scalar(query)
 
 
 def holding_pen_count():
     from app.inbound.models import InboundMessage, InboundStatus
 
+    if not current_user.has_role("editor"):
+        return 0  # the holding pen is for editors and admins
     query = sa.select(sa.func.count()).where(InboundMessage.status == InboundStatus.HELD)
     return db.session.scalar(query)
 
 
 def overdue_count(fresh=False):
+    from app.auth.permissions import can
     from app.timeline.overview import overdue_answers
 
     cache = get_cache()
-    count = None if fresh else cache.get(_OVERDUE_KEY)
-    if count is None:
-        count = len(overdue_answers())
-        cache.set(_OVERDUE_KEY, count, OVERDUE_TTL)
-    return count
+    campaigns = None if fresh else cache.get(_OVERDUE_KEY)
+    if campaigns is None:  # the campaign of each overdue answer
+        campaigns = [row["delivery"].letter.campaign_id for row in overdue_answers()]
+        cache.set(_OVERDUE_KEY, campaigns, OVERDUE_TTL)
+    return sum(1 for campaign_id in campaigns if can(current_user, "view", campaign_id))
+
+
+def _yours(letter_column):
+    """Rows of the letters of the campaigns the person may see."""
+    from app.auth.permissions import visible_to
+    from app.letters.models import Letter
+
+    return letter_column.in_(sa.select(Letter.id).where(visible_to(current_user, Letter.campaign_id)))
 
 
 def attention(fresh=False):
