@@ -23,17 +23,22 @@ def answered_delivery_ids():
     return sa.union(primary, further)
 
 
-def answers_any(delivery_ids):
-    """An SQL condition: a response (not an automatic reply) answers one of `delivery_ids`."""
+def filed_on_any(delivery_ids):
+    """An SQL condition: the response is on one of `delivery_ids` (a list or a subquery), as its own
+    delivery or a further one; automatic replies included."""
     further = sa.select(ResponseDelivery.response_id).where(ResponseDelivery.delivery_id.in_(delivery_ids))
-    return sa.and_(
-        sa.or_(Response.delivery_id.in_(delivery_ids), Response.id.in_(further)), Response.answers()
-    )
+    return sa.or_(Response.delivery_id.in_(delivery_ids), Response.id.in_(further))
+
+
+def answers_any(delivery_ids):
+    """An SQL condition: a response answers one of `delivery_ids`; an automatic reply answers nothing."""
+    return sa.and_(filed_on_any(delivery_ids), Response.answers())
 
 
 def responses_to(delivery):
-    """The responses that answer `delivery` (as their own or a further delivery), oldest first."""
-    query = sa.select(Response).where(answers_any([delivery.id]))
+    """The responses on `delivery` (as their own or a further delivery), automatic replies too,
+    oldest first."""
+    query = sa.select(Response).where(filed_on_any([delivery.id]))
     return list(db.session.scalars(query.order_by(Response.received_on, Response.id)))
 
 

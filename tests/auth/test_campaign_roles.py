@@ -47,8 +47,8 @@ def test_contact_data_follows_the_role_on_each_campaign(client, db):
         SignatureFactory(signatory=signatory, letter_id=letter.id, version_id=letter.current_version.id)
         letters[campaign.id] = letter
     _login(client, roles={viewed: "viewer", edited: "editor"})
-    viewer_page = page_text(client.get(f"/staff/letters/{letters[viewed.id].id}/signatures"))
-    editor_page = page_text(client.get(f"/staff/letters/{letters[edited.id].id}/signatures"))
+    viewer_page = page_text(client.get(f"/staff/letters/{letters[viewed.id].id}/signatures?status=all"))
+    editor_page = page_text(client.get(f"/staff/letters/{letters[edited.id].id}/signatures?status=all"))
     assert "Kim Minji" in viewer_page and "hidden.signer@example.org" not in viewer_page
     assert "shown.signer@example.org" in editor_page
 

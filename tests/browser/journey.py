@@ -5,6 +5,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
@@ -86,7 +87,11 @@ def journey(database_url, dovecot, tmp_path):
 def go(driver, element):
     """Click a link or button that leads to another page, and wait until that page is there."""
     page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
+    try:
+        element.click()
+    except WebDriverException as error:  # the page went on before Chromium finished reporting the click
+        if "does not belong to the document" not in str(error):
+            raise
     wait(driver).until(EC.staleness_of(page))
 
 

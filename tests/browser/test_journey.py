@@ -192,8 +192,10 @@ def approve_the_organization(driver, trip, letter_id, editor):
     log_in(driver, trip.url, editor)
     driver.get(f"{trip.url}/staff/letters/{letter_id}/signatures")
     row = f"//tr[.//span[@lang='en' and text()='{ORGANIZATION['name_en']}']]"
+    find_xpath(driver, f"{row}//details[contains(@class, 'menu')]/summary").click()  # the row's actions
     go(driver, find_xpath(driver, f"{row}//form[input[@name='to' and @value='approved']]//button"))
-    assert find_xpath(driver, f"{row}/td[@class='status']").text == "Approved"
+    driver.get(f"{trip.url}/staff/letters/{letter_id}/signatures?status=all")
+    assert find_xpath(driver, f"{row}/td[@class='status']").text == "Listed"
     trip.shot(driver, "approved")
 
 

@@ -8,8 +8,8 @@ from app.deliveries.models import DeliveryBatch, DeliveryStatus
 from app.extensions import db
 from app.inbound.models import InboundMessage, InboundStatus
 from app.signatures.models import SignatoryKind, SignatureStatus
-from tests.factories import RecipientFactory
-from tests.helpers import page_text
+from tests.factories import PASSWORD, RecipientFactory
+from tests.helpers import log_in, page_text
 from tests.signatures.conftest import make_open_letter
 from tests.signatures.test_staff_moderation import signed
 from tests.timeline.conftest import make_delivery
@@ -51,7 +51,7 @@ def campaign_with_work():
 
 def test_the_campaign_page_shows_what_waits_for_a_person_with_links_to_it(client, auth):
     letter, _batch = campaign_with_work()
-    auth.login("viewer")
+    auth.login("editor")  # the holding pen is for editors
 
     page = client.get(f"/staff/campaigns/{letter.campaign_id}")
 
@@ -122,7 +122,7 @@ def test_deliveries_by_state_batches_and_answers_awaited(client, auth):
 
 def test_the_staff_home_page_and_navigation_count_what_waits(client, auth):
     letter, _batch = campaign_with_work()
-    auth.login("viewer")
+    auth.login("editor")
 
     page = client.get("/staff/")
 
@@ -134,6 +134,19 @@ def test_the_staff_home_page_and_navigation_count_what_waits(client, auth):
     nav = re.search(r'<header class="site">.*?</header>', html, re.S).group(0)
     assert re.search(r'href="/staff/inbound">Holding pen <span class="badge">1</span>', nav)
     assert re.search(r'href="/staff/">Staff <span class="badge"[^>]*>5</span>', nav)
+
+
+def test_staff_of_another_campaign_are_counted_none_of_its_work(client, make_user):
+    campaign_with_work()
+    elsewhere = make_open_letter()
+    user = make_user(role="editor", campaigns={elsewhere.campaign: "editor"})
+    db.session.commit()
+    assert log_in(client, user.email, PASSWORD).status_code == 302
+
+    text = page_text(client.get("/staff/"))
+    assert "sign-ons to moderate" not in text and "answer overdue" not in text
+    # The holding pen is no campaign's: its reply still waits for any editor.
+    assert "1 reply in the holding pen" in text
 
 
 def test_an_empty_campaign_says_nothing_waits(client, auth):

@@ -16,6 +16,7 @@ import pytest
 import redis
 import requests
 
+from app.demo.loader import SLUG as DEMO_SLUG
 from config import Config
 from tests.conftest import create_database, drop_database
 from tests.core.test_startup_errors import SECRET
@@ -214,6 +215,7 @@ def topology():
         flask(
             env, "users", "create", STAFF, "--role", "editor", "--password-stdin", stdin=STAFF_PASSWORD + "\n"
         )
+        flask(env, "users", "grant", STAFF, DEMO_SLUG, "editor")  # roles are per campaign
         running = Topology(env)
         cleanup.callback(lambda: print(running.logs()))  # pytest shows it when the test failed
         cleanup.callback(running.stop)
