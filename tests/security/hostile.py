@@ -1,5 +1,6 @@
 """Hostile text: each value carries a probe word, so a test can tell the field was shown at all."""
 
+import re
 import socket
 import threading
 from dataclasses import dataclass
@@ -102,3 +103,10 @@ class Listener:
         self._stop.set()
         self._thread.join()
         self.server.close()
+
+
+#: A message shown to the person on a refused form: a field's error, the form's error summary, or
+#: an error page.
+ERROR_MESSAGE = re.compile(
+    r'class="error(?: banner)?"(?: id="[^"]*")?>[^<]+<|role="alert">[^<]+<|class="error-message">[^<]+<'
+)

@@ -114,7 +114,7 @@ def _surface(reader, name, value):
         "feed": lambda: surfaces.atom_problems(
             reader.app.test_client().get(f"/c/{slug}/feed.atom?lang=en"), reader.port
         ),
-        "staff_signatures": lambda: reader.page(f"/staff/letters/{letter}/signatures"),
+        "staff_signatures": lambda: reader.page(f"/staff/letters/{letter}/signatures?status=all"),
         "staff_signature": lambda: reader.page(f"/staff/letters/{letter}/signatures/{w.signature.id}"),
         "signatures_csv": lambda: surfaces.csv_problems(
             reader.staff.get(f"/staff/letters/{letter}/signatures/export.csv"), reader.port
