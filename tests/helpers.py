@@ -1,6 +1,7 @@
 """Helpers for tests that act as a user would: read the page, send its form."""
 
 import re
+import signal
 from contextlib import contextmanager
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -62,3 +63,19 @@ def publishing_app(database_url, instance_path, broker_url):
         # Creating the app made its Celery the process-wide one; other tests expect theirs back.
         previous.set_current()
         previous.set_default()
+
+
+@contextmanager
+def time_limit(seconds):
+    """Fail, rather than hang, when the test takes longer than `seconds` (SIGALRM, main thread)."""
+
+    def expire(_signum, _frame):
+        raise TimeoutError(f"the test took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -21,7 +21,8 @@ from tests.browser.axe import describe, violations
 from tests.browser.conftest import WAIT, wait
 from tests.browser.journey import find, find_xpath, go, journey
 from tests.factories import PASSWORD, RecipientFactory, UserFactory
-from tests.inbound.test_end_to_end import append, reply, time_limit
+from tests.helpers import time_limit
+from tests.inbound.test_end_to_end import append, reply
 
 pytestmark = [pytest.mark.committed, pytest.mark.slow]
 

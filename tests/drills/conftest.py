@@ -6,11 +6,9 @@ no one else on the machine; fixtures stop them, and undo mounts, also when the d
 
 import asyncio
 import secrets
-import signal
 import subprocess
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -23,22 +21,6 @@ from tests.factories import RecipientFactory
 from tests.signatures.test_sign_end_to_end import Inbox, free_port
 
 S = DeliveryStatus
-
-
-@contextmanager
-def time_limit(seconds):
-    """Fail, rather than hang, when the drill takes longer than `seconds`."""
-
-    def expire(_signum, _frame):
-        raise TimeoutError(f"the drill took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def wait_until(predicate, timeout, what):

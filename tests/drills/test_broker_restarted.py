@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import AMQP_URL
 from tests.deliveries.email.conftest import stack
-from tests.drills.conftest import SlowInbox, check_once_each, delivery_batch, settle, time_limit
+from tests.drills.conftest import SlowInbox, check_once_each, delivery_batch, settle
+from tests.helpers import time_limit
 
 pytestmark = [pytest.mark.committed, pytest.mark.slow]
 

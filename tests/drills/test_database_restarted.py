@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.drills.conftest import time_limit, wait_until
+from tests.drills.conftest import wait_until
 from tests.drills.postgres import PostgresCluster
+from tests.helpers import time_limit
 from tests.signatures.test_sign_end_to_end import free_port
 from tests.worker.test_real_worker import INHERITED, ROOT
 

@@ -6,7 +6,8 @@ import signal
 import pytest
 
 from tests.deliveries.email.conftest import stack
-from tests.drills.conftest import S, SlowInbox, check_once_each, delivery_batch, settle, time_limit
+from tests.drills.conftest import S, SlowInbox, check_once_each, delivery_batch, settle
+from tests.helpers import time_limit
 
 pytestmark = [pytest.mark.committed, pytest.mark.slow]
 

@@ -1,9 +1,7 @@
 """A delivery and its answers, end to end: sent by a real worker to a loopback SMTP server, the replies
 read by the same worker from a real Dovecot mailbox, filed, and the answer on the public timeline."""
 
-import signal
 import time
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -16,29 +14,13 @@ from app.responses.models import Response, StatusEvent, StatusKind
 from tests.conftest import AMQP_URL
 from tests.deliveries.email.conftest import Inbox, delivery_row, make_delivery, stack, wait_for_delivery
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import csrf_token, log_in, page_text
+from tests.helpers import csrf_token, log_in, page_text, time_limit
 from tests.inbound.messages import korean_reply_with_pdf
 
 pytestmark = [pytest.mark.committed, pytest.mark.slow]
 
 _SENT_TO = b"To: replies+abc123-def456@undersigned.test"
 _MESSAGE_ID = b"Message-ID: <20261201.0901.mofa@mofa.example.kr>"
-
-
-@contextmanager
-def time_limit(seconds):
-    """Fail, rather than hang, when the test takes longer than `seconds`."""
-
-    def expire(_signum, _frame):
-        raise TimeoutError(f"the test took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def reply(to, message_id):

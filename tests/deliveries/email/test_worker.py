@@ -2,7 +2,6 @@
 
 import signal
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from tests.deliveries.email.conftest import (
     stack,
     wait_for_delivery,
 )
+from tests.helpers import time_limit
 
 pytestmark = [pytest.mark.committed, pytest.mark.slow]
 
@@ -55,22 +55,6 @@ def settle(handler, count, stack_, delivery_id):
     stack_.send(delivery_id)
     time.sleep(3)
     assert len(handler.received) == count
-
-
-@contextmanager
-def time_limit(seconds):
-    """Fail, rather than hang, when the test takes longer than `seconds`."""
-
-    def expire(_signum, _frame):
-        raise TimeoutError(f"the test took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def kill(worker):
